@@ -1,0 +1,6 @@
+-- Operator-editable settings of the hiring backend, one row per key (values are JSON).
+CREATE TABLE hiring_settings (
+  key text PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 100),
+  value jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);

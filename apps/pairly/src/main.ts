@@ -1,0 +1,5 @@
+// Process entry point of the pairly backend: configuration, stores, listen, graceful shutdown.
+import { runMain } from '@app/platform';
+import { pairlyApp } from './app.js';
+
+await runMain(pairlyApp);

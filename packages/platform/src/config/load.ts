@@ -1,0 +1,201 @@
+// Owns turning the process environment into a validated, typed PlatformConfig. Every problem is
+// collected before failing, so an operator fixes a bad deployment in one pass instead of one
+// restart per mistake. Nothing here listens, connects or logs: main.ts decides what to do with the
+// result (print the problems and exit non-zero before listening).
+import { randomBytes } from 'node:crypto';
+import { isAbsolute, join, resolve } from 'node:path';
+import Value from 'typebox/value';
+import { type Env, EnvSchema } from './schema.js';
+import { loadOrCreateDevelopmentSecrets, secretWeakness } from './secrets.js';
+
+export type TrustProxy = boolean | number | string[];
+
+export interface PlatformConfig {
+  appName: string;
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  logFile: string | undefined;
+  /** Directory for this app's embedded data (PGlite files, development secrets). */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  corsOrigins: string[];
+  trustProxy: TrustProxy;
+  bodyLimitBytes: number;
+  jsonMaxDepth: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  connectionTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  exposeDocs: boolean;
+  exposeMetrics: boolean;
+  secrets: { jwt: string } & Record<string, string>;
+  /** Things an operator should know but that do not stop the start (logged once the logger exists). */
+  warnings: string[];
+}
+
+export interface LoadConfigOptions {
+  appName: string;
+  defaultPort: number;
+  env?: NodeJS.ProcessEnv;
+  /** Optional secrets this app reads (e.g. STRIPE_WEBHOOK_SECRET); checked for strength when present. */
+  optionalSecrets?: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly appName: string,
+    readonly problems: string[],
+  ) {
+    super(`${appName}: invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const keys = Object.keys(EnvSchema.properties) as (keyof Env)[];
+
+function readRaw(env: NodeJS.ProcessEnv, prefix: string, name: string): string | undefined {
+  const value = env[`${prefix}_${name}`] ?? env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function describeErrors(input: Record<string, unknown>, prefix: string): string[] {
+  const byPath = new Map<string, string>();
+  for (const error of Value.Errors(EnvSchema, input)) {
+    const name = error.instancePath.replace(/^\//, '') || error.params.toString();
+    const shown = input[name] === undefined ? 'missing' : JSON.stringify(String(input[name]));
+    const expected = error.keyword === 'anyOf' || error.keyword === 'const' ? describeChoices(name) : error.message;
+    byPath.set(name, `${prefix}_${name} / ${name} is ${shown}: ${expected}`);
+  }
+  return [...byPath.values()];
+}
+
+function describeChoices(name: string): string {
+  const schema = EnvSchema.properties[name as keyof Env] as { anyOf?: { const: string }[] };
+  return `must be one of ${(schema.anyOf ?? []).map((option) => option.const).join(', ')}`;
+}
+
+function parseTrustProxy(raw: string, problems: string[]): TrustProxy {
+  if (raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) return entries;
+  problems.push(`TRUST_PROXY is ${JSON.stringify(raw)}: use false, true, a hop count, or a list of IPs/CIDRs`);
+  return false;
+}
+
+function parseOrigins(raw: string, production: boolean, problems: string[]): string[] {
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') {
+      if (production) problems.push('CORS_ORIGINS contains "*": a wildcard is refused in production');
+      continue;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin) {
+      problems.push(`CORS_ORIGINS entry ${JSON.stringify(origin)} is not an origin like https://app.example.com`);
+    }
+  }
+  return origins;
+}
+
+export function loadConfig(options: LoadConfigOptions): PlatformConfig {
+  const env = options.env ?? process.env;
+  const prefix = options.appName.toUpperCase();
+  const raw: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = readRaw(env, prefix, key);
+    if (value !== undefined) raw[key] = value;
+  }
+  raw.PORT ??= String(options.defaultPort);
+  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Record<string, unknown>;
+  const problems = describeErrors(converted, prefix);
+  if (problems.length > 0) throw new ConfigError(options.appName, problems);
+  const values = converted as Env;
+
+  const production = values.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  const baseDir = isAbsolute(values.DATA_DIR) ? values.DATA_DIR : resolve(values.DATA_DIR);
+  const dataDir = join(baseDir, options.appName);
+  const corsOrigins = parseOrigins(values.CORS_ORIGINS, production, problems);
+  const trustProxy = parseTrustProxy(values.TRUST_PROXY, problems);
+  const secrets = resolveSecrets(env, prefix, values, dataDir, options.optionalSecrets ?? [], problems, warnings);
+  if (problems.length > 0) throw new ConfigError(options.appName, problems);
+
+  return {
+    appName: options.appName,
+    env: values.NODE_ENV,
+    host: values.HOST,
+    port: values.PORT,
+    logLevel: values.LOG_LEVEL,
+    logFile: values.LOG_FILE,
+    dataDir,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolMax: values.DATABASE_POOL_MAX,
+    redisUrl: values.REDIS_URL,
+    corsOrigins,
+    trustProxy,
+    bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    jsonMaxDepth: values.JSON_MAX_DEPTH,
+    requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: values.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeoutMs: values.CONNECTION_TIMEOUT_MS,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    exposeDocs: values.EXPOSE_DOCS ?? !production,
+    exposeMetrics: values.EXPOSE_METRICS ?? !production,
+    secrets,
+    warnings,
+  };
+}
+
+function resolveSecrets(
+  env: NodeJS.ProcessEnv,
+  prefix: string,
+  values: Env,
+  dataDir: string,
+  optionalSecrets: readonly string[],
+  problems: string[],
+  warnings: string[],
+): PlatformConfig['secrets'] {
+  const secrets: Record<string, string> = {};
+  for (const name of optionalSecrets) {
+    const value = readRaw(env, prefix, name);
+    if (value === undefined) continue;
+    const weakness = secretWeakness(value);
+    if (weakness && values.NODE_ENV === 'production') problems.push(`${name} ${weakness}`);
+    else if (weakness) warnings.push(`${name} ${weakness}; it would be refused in production`);
+    secrets[name] = value;
+  }
+  if (values.JWT_SECRET !== undefined) {
+    const weakness = secretWeakness(values.JWT_SECRET);
+    if (weakness && values.NODE_ENV === 'production') problems.push(`JWT_SECRET ${weakness}`);
+    else if (weakness) warnings.push(`JWT_SECRET ${weakness}; it would be refused in production`);
+    return { ...secrets, jwt: values.JWT_SECRET };
+  }
+  if (values.NODE_ENV === 'production') {
+    problems.push('JWT_SECRET is missing: production never generates secrets');
+    return { ...secrets, jwt: '' };
+  }
+  if (values.NODE_ENV === 'test') return { ...secrets, jwt: randomBytes(48).toString('base64url') };
+  const stored = loadOrCreateDevelopmentSecrets(dataDir, ['JWT_SECRET']);
+  if (stored.generated.length > 0) {
+    warnings.push(`generated development secrets ${stored.generated.join(', ')} in ${stored.file}; never use them in production`);
+  } else {
+    warnings.push(`using development secrets from ${stored.file}; set JWT_SECRET in production`);
+  }
+  return { ...secrets, jwt: stored.secrets.JWT_SECRET as string };
+}

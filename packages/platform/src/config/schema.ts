@@ -1,0 +1,42 @@
+// Owns the one typed schema of every environment variable the platform reads. Each variable may be
+// given per app with the app's prefix (HIRING_PORT) or shared (PORT); the prefixed one wins. This
+// module only describes and converts values: the rules that depend on the environment (production
+// secrets, CORS wildcard) live in rules.ts.
+import Type, { type Static } from 'typebox';
+
+const Milliseconds = (defaultValue: number, minimum = 1) =>
+  Type.Integer({ minimum, maximum: 3_600_000, default: defaultValue });
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  LOG_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  CORS_ORIGINS: Type.String({ default: '' }),
+  TRUST_PROXY: Type.String({ default: 'false' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
+  JSON_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 256, default: 32 }),
+  REQUEST_TIMEOUT_MS: Milliseconds(30_000),
+  HEADERS_TIMEOUT_MS: Milliseconds(10_000),
+  KEEP_ALIVE_TIMEOUT_MS: Milliseconds(5_000),
+  CONNECTION_TIMEOUT_MS: Milliseconds(60_000),
+  SHUTDOWN_TIMEOUT_MS: Milliseconds(10_000),
+  EXPOSE_DOCS: Type.Optional(Type.Boolean()),
+  EXPOSE_METRICS: Type.Optional(Type.Boolean()),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+/** Names of optional secrets an app declares (webhook signing keys and the like). */
+export type SecretName = `${string}_SECRET`;

@@ -1,0 +1,28 @@
+// The contract every database backend (node-postgres or PGlite) fulfils. Callers use `kysely` for
+// typed queries and `executeSql` for raw statements that must share the same queue (pg-boss,
+// health checks). PGlite is a single session, so both go through one queue there.
+import type { Kysely } from 'kysely';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface SqlResult {
+  rows: Record<string, unknown>[];
+  rowCount: number;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Database<Schema = unknown> {
+  readonly kind: DatabaseKind;
+  readonly kysely: Kysely<Schema>;
+  /** Runs one statement with positional parameters ($1, $2...). Without values, may hold several statements. */
+  executeSql(text: string, values?: readonly unknown[]): Promise<SqlResult>;
+  /** Cheap round trip used by readiness checks; rejects when the database cannot answer. */
+  ping(): Promise<void>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,51 @@
+// The single mapping from error kinds to HTTP statuses and RFC 9457 titles. The switch is
+// exhaustive: adding a kind without mapping it fails to compile.
+import type { ErrorKind } from './app-error.js';
+
+export function statusForKind(kind: ErrorKind): number {
+  switch (kind) {
+    case 'invalid_input':
+      return 400;
+    case 'unauthenticated':
+      return 401;
+    case 'forbidden':
+      return 403;
+    case 'not_found':
+      return 404;
+    case 'method_not_allowed':
+      return 405;
+    case 'conflict':
+      return 409;
+    case 'payload_too_large':
+      return 413;
+    case 'unsupported_media_type':
+      return 415;
+    case 'rate_limited':
+      return 429;
+    case 'internal':
+      return 500;
+    case 'unavailable':
+      return 503;
+    case 'timeout':
+      return 504;
+  }
+}
+
+const titles: Record<ErrorKind, string> = {
+  invalid_input: 'Bad Request',
+  unauthenticated: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'Not Found',
+  method_not_allowed: 'Method Not Allowed',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload Too Large',
+  unsupported_media_type: 'Unsupported Media Type',
+  rate_limited: 'Too Many Requests',
+  internal: 'Internal Server Error',
+  unavailable: 'Service Unavailable',
+  timeout: 'Gateway Timeout',
+};
+
+export function titleForKind(kind: ErrorKind): string {
+  return titles[kind];
+}

@@ -1,0 +1,62 @@
+// Owns parsing of JSON request bodies. Before JSON.parse runs, the raw bytes must be valid UTF-8
+// (a lone surrogate or overlong sequence would otherwise be silently replaced) and nest no deeper
+// than the configured depth (a cheap byte scan, so a hostile "[[[[..." never reaches the parser).
+// Parsing uses secure-json-parse, which refuses `__proto__` and `constructor.prototype` keys
+// instead of letting them pollute prototypes later. Every refusal is a 400 with a specific code.
+import { isUtf8 } from 'node:buffer';
+import sjson from 'secure-json-parse';
+import { AppError } from '../errors/index.js';
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Deepest nesting of objects/arrays in a JSON text, ignoring brackets inside strings. */
+export function jsonNestingDepth(bytes: Uint8Array, stopAbove: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index];
+    if (inString) {
+      if (byte === BACKSLASH) index++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+function invalidBody(code: string, detail: string): AppError {
+  return new AppError({ kind: 'invalid_input', code, detail });
+}
+
+export function createJsonBodyParser(maxDepth: number) {
+  return function parseJsonBody(body: Buffer): unknown {
+    if (body.length === 0) throw invalidBody('body_empty', 'The request body is empty but declared as JSON.');
+    if (!isUtf8(body)) throw invalidBody('body_invalid_utf8', 'The request body is not valid UTF-8.');
+    if (jsonNestingDepth(body, maxDepth) > maxDepth) {
+      throw invalidBody('body_too_deep', `The JSON body nests deeper than ${maxDepth} levels.`);
+    }
+    try {
+      return sjson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+    } catch (error) {
+      if (error instanceof SyntaxError && /prototype/i.test(error.message)) {
+        throw invalidBody('body_forbidden_key', 'The JSON body contains a forbidden key (__proto__ or constructor).');
+      }
+      throw invalidBody('body_malformed_json', 'The request body is not well-formed JSON.');
+    }
+  };
+}

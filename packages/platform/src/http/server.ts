@@ -1,0 +1,164 @@
+// Owns createServer(): the hardened fastify instance both apps build on. It wires, in order:
+// request id and request context, static security headers, CORS from the allow-list, the strict
+// JSON body parser, the problem+json error mapping (404/405 included), access log and metrics per
+// request, OpenAPI with the docs UI, health/readiness and metrics routes. It knows nothing of any
+// product: apps register their modules on the instance it returns.
+import { createServer as createHttpServer } from 'node:http';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { PlatformConfig } from '../config/index.js';
+import type { Database } from '../db/types.js';
+import type { KeyValueStore } from '../kv/types.js';
+import { type Logger, runWithRequestContext } from '../log/index.js';
+import type { Clock } from '../time/clock.js';
+import { registerDocs } from './docs.js';
+import { registerHealthRoutes } from './health.js';
+import { createJsonBodyParser } from './json-body.js';
+import { createHttpMetrics } from './metrics.js';
+import { installNotFoundHandler } from './not-found.js';
+import { handleRequestError } from './problem.js';
+import { requestIdFor } from './request-id.js';
+import { securityHeaders } from './security-headers.js';
+
+export interface ServerDependencies {
+  config: PlatformConfig;
+  logger: Logger;
+  db: Database<unknown>;
+  kv: KeyValueStore;
+  clock: Clock;
+}
+
+export interface ApiDescription {
+  title: string;
+  version: string;
+  description: string;
+}
+
+export type PlatformServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platform: ServerDependencies;
+  }
+}
+
+const exposedHeaders = [
+  'x-request-id',
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
+
+export async function createServer(dependencies: ServerDependencies & { api: ApiDescription }): Promise<PlatformServer> {
+  const { config, logger } = dependencies;
+  const app = Fastify({
+    loggerInstance: logger,
+    // The root logger already stamps the request id from the request context on every line, so a
+    // per-request child logger would only cost an allocation per request.
+    childLoggerFactory: (parent) => parent,
+    disableRequestLogging: true,
+    genReqId: requestIdFor,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+    // A stalled header or body sender is cut off by Node's own deadlines; checking every second
+    // (instead of the 30 s default) makes the cut-off prompt.
+    serverFactory: (handler) =>
+      createHttpServer(
+        {
+          headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: config.keepAliveTimeoutMs,
+          connectionsCheckingInterval: 1000,
+        },
+        handler,
+      ),
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as PlatformServer;
+
+  app.decorate('platform', dependencies);
+
+  const headers = securityHeaders({ hsts: config.env === 'production' });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
+    reply.header('x-request-id', request.id);
+    runWithRequestContext({ requestId: request.id }, done);
+  });
+
+  const metrics = createHttpMetrics({ appName: config.appName, poolStats: () => dependencies.db.poolStats() });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const durationMs = reply.elapsedTime;
+    metrics.observe(request.method, route, reply.statusCode, durationMs / 1000);
+    runWithRequestContext({ requestId: request.id }, () => {
+      logger.info(
+        {
+          event: 'http_request_complete',
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          durationMs: Math.round(durationMs * 1000) / 1000,
+        },
+        'http_request_complete',
+      );
+    });
+    done();
+  });
+
+  const wildcard = config.corsOrigins.includes('*');
+  const allowedOrigins = new Set(config.corsOrigins);
+  await app.register(cors, {
+    // Credentials are only ever allowed for origins listed one by one; a development wildcard
+    // answers any origin but without credentials.
+    origin: wildcard ? '*' : (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    credentials: !wildcard,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders,
+    maxAge: 600,
+  });
+
+  app.removeAllContentTypeParsers();
+  const parseJsonBody = createJsonBodyParser(config.jsonMaxDepth);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler(handleRequestError);
+  installNotFoundHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: dependencies.api,
+      components: {},
+    },
+  });
+  if (config.exposeDocs) await registerDocs(app);
+  registerHealthRoutes(app, dependencies);
+  if (config.exposeMetrics) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+  }
+  return app;
+}

@@ -1,0 +1,31 @@
+// The key-value and pub/sub contract shared by the Redis implementation (REDIS_URL) and the
+// in-process memory implementation (embedded default). One contract test suite runs against both,
+// so code written against this interface behaves the same on either.
+
+export interface SetOptions {
+  /** Expire the key after this many milliseconds. */
+  ttlMs?: number;
+  /** Only set when the key does not exist yet (SET NX). */
+  onlyIfAbsent?: boolean;
+}
+
+export type MessageHandler = (message: string) => void;
+
+export interface KeyValueStore {
+  readonly kind: 'memory' | 'redis';
+  get(key: string): Promise<string | null>;
+  /** Returns false when `onlyIfAbsent` was set and the key already existed. */
+  set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  /** Returns true when a key was removed. */
+  delete(key: string): Promise<boolean>;
+  /** Atomically adds `by` (default 1) and returns the new value; a TTL applies only when the key is created. */
+  increment(key: string, by?: number, options?: { ttlMs?: number }): Promise<number>;
+  /** Remaining time to live in ms, null when the key has no expiry or does not exist. */
+  ttlMs(key: string): Promise<number | null>;
+  exists(key: string): Promise<boolean>;
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once the subscription is active; the returned function unsubscribes. */
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

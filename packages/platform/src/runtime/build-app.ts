@@ -1,0 +1,11 @@
+// Owns assembling a ready-to-listen server from already opened dependencies: the hardened kernel,
+// then the app's modules. Used by main (startApp) and by tests (buildTestApp).
+import { createServer, type PlatformServer, type ServerDependencies } from '../http/server.js';
+import type { AppDefinition } from './app-definition.js';
+
+export async function buildApp(definition: AppDefinition, dependencies: ServerDependencies): Promise<PlatformServer> {
+  const app = await createServer({ ...dependencies, api: definition.api });
+  await definition.registerModules(app, dependencies);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,66 @@
+// Owns building an app for a test: the app's real definition on a fresh migrated database
+// (PGlite in memory, or a database cloned from a migrated template when DATABASE_URL is set), the
+// memory key-value store (or Redis with a unique key prefix when REDIS_URL is set), a captured
+// log and a fake clock. Nothing is mocked: requests go through the whole hardened stack.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type PlatformConfig } from '../config/index.js';
+import type { Database } from '../db/types.js';
+import type { PlatformServer } from '../http/server.js';
+import { createKeyValueStore } from '../kv/index.js';
+import type { KeyValueStore } from '../kv/types.js';
+import { createLogger } from '../log/index.js';
+import type { AppDefinition } from '../runtime/app-definition.js';
+import { buildApp } from '../runtime/build-app.js';
+import { platformMigrations } from '../runtime/platform-migrations.js';
+import { createFakeClock, type FakeClock } from './clock.js';
+import { createTestDatabase } from './database.js';
+import { captureLogs, type LogCapture } from './log-capture.js';
+
+export interface TestApp {
+  app: PlatformServer;
+  config: PlatformConfig;
+  db: Database<unknown>;
+  kv: KeyValueStore;
+  clock: FakeClock;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment variables for this app's configuration (NODE_ENV defaults to test). */
+  env?: Record<string, string>;
+}
+
+export async function buildTestApp(definition: AppDefinition, options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), `${definition.name}-test-`));
+  const config = loadConfig({
+    appName: definition.name,
+    defaultPort: 0,
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...options.env },
+    ...(definition.optionalSecrets ? { optionalSecrets: definition.optionalSecrets } : {}),
+  });
+  const logs = captureLogs();
+  const { logger, flush } = createLogger({ level: config.logLevel, service: config.appName, destination: logs.stream });
+  const db = await createTestDatabase([platformMigrations, ...definition.migrations]);
+  const redisUrl = process.env.REDIS_URL;
+  const kv = await createKeyValueStore(redisUrl ? { url: redisUrl, keyPrefix: `test:${randomUUID()}:` } : {});
+  const clock = createFakeClock();
+  const app = await buildApp(definition, { config, logger, db, kv, clock });
+  return {
+    app,
+    config,
+    db,
+    kv,
+    clock,
+    logs,
+    async close() {
+      await app.close();
+      await Promise.all([kv.close(), db.close()]);
+      await flush();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
