@@ -16,11 +16,20 @@ export interface PoolStats {
   waiting: number;
 }
 
-export interface Database<Schema = unknown> {
-  readonly kind: DatabaseKind;
-  readonly kysely: Kysely<Schema>;
+/** One database session: statements run on the same connection, in order. */
+export interface SqlSession {
   /** Runs one statement with positional parameters ($1, $2...). Without values, may hold several statements. */
   executeSql(text: string, values?: readonly unknown[]): Promise<SqlResult>;
+}
+
+export interface Database<Schema = unknown> extends SqlSession {
+  readonly kind: DatabaseKind;
+  readonly kysely: Kysely<Schema>;
+  /**
+   * Holds one session for the callback (a pooled connection, or the PGlite queue): needed for
+   * session state such as advisory locks or a hand-written BEGIN ... COMMIT.
+   */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Cheap round trip used by readiness checks; rejects when the database cannot answer. */
   ping(): Promise<void>;
   poolStats(): PoolStats;
