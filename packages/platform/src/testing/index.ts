@@ -1,0 +1,6 @@
+// Public surface of the test kit: what app test suites import from '@app/platform/testing'.
+export { createFakeClock, type FakeClock } from './clock.js';
+export { createTestDatabase } from './database.js';
+export { defineFactory } from './factory.js';
+export { captureLogs, type LogCapture } from './log-capture.js';
+export { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';

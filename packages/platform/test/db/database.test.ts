@@ -1,0 +1,146 @@
+// The database contract on the backend under test (PGlite, or the server at DATABASE_URL):
+// concurrent transactions stay isolated, failed work rolls back, serialization failures are
+// retried, int8 values arrive as exact numbers and multi-statement SQL runs as one call.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, withTransaction } from '../../src/db/index.js';
+import { createTestDatabase } from '../../src/testing/database.js';
+
+interface Schema {
+  kernel_widgets: { name: string; size: number };
+}
+
+let db: Database<Schema>;
+
+beforeAll(async () => {
+  db = (await createTestDatabase([
+    { scope: 'kernel', directory: fileURLToPath(new URL('../fixtures/kernel-migrations', import.meta.url)) },
+  ])) as Database<Schema>;
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const countWidgets = async () =>
+  Number(
+    (
+      await db.kysely
+        .selectFrom('kernel_widgets')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe(`database (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  it('keeps an open transaction invisible to concurrent queries and rolls it back on error', async () => {
+    const failing = withTransaction(db, async (trx) => {
+      await trx.insertInto('kernel_widgets').values({ name: 'uncommitted', size: 1 }).execute();
+      await sleep(50);
+      throw new Error('work failed');
+    });
+    await sleep(10);
+    expect(await countWidgets()).toBe(0);
+    await expect(failing).rejects.toThrow('work failed');
+    expect(await countWidgets()).toBe(0);
+  });
+
+  it('commits work and makes it visible afterwards', async () => {
+    await withTransaction(db, (trx) =>
+      trx.insertInto('kernel_widgets').values({ name: 'committed', size: 2 }).execute(),
+    );
+    const row = await db.kysely
+      .selectFrom('kernel_widgets')
+      .selectAll()
+      .where('name', '=', 'committed')
+      .executeTakeFirst();
+    expect(row).toEqual({ name: 'committed', size: 2 });
+    await db.kysely.deleteFrom('kernel_widgets').execute();
+  });
+
+  it('retries the whole unit after a serialization failure, then succeeds', async () => {
+    let attempts = 0;
+    const result = await withTransaction(
+      db,
+      async (trx) => {
+        attempts += 1;
+        await trx
+          .insertInto('kernel_widgets')
+          .values({ name: `attempt-${attempts}`, size: 1 })
+          .execute();
+        if (attempts < 3) {
+          await sql`do $$ begin raise exception 'conflict' using errcode = 'serialization_failure'; end $$`.execute(
+            trx,
+          );
+        }
+        return attempts;
+      },
+      { isolationLevel: 'serializable', maxAttempts: 3 },
+    );
+    expect(result).toBe(3);
+    const names = await db.kysely.selectFrom('kernel_widgets').select('name').execute();
+    expect(names).toEqual([{ name: 'attempt-3' }]);
+    await db.kysely.deleteFrom('kernel_widgets').execute();
+  });
+
+  it('gives up after the last attempt with the database error', async () => {
+    const failing = withTransaction(
+      db,
+      (trx) =>
+        sql`do $$ begin raise exception 'conflict' using errcode = 'serialization_failure'; end $$`.execute(
+          trx,
+        ),
+      { maxAttempts: 2 },
+    );
+    await expect(failing).rejects.toMatchObject({ code: '40001' });
+  });
+
+  it('does not retry errors that are not transient', async () => {
+    let attempts = 0;
+    const failing = withTransaction(db, async (trx) => {
+      attempts += 1;
+      await sql`select 1 / 0`.execute(trx);
+    });
+    await expect(failing).rejects.toMatchObject({ code: '22012' });
+    expect(attempts).toBe(1);
+  });
+
+  it('reads int8 as exact numbers and refuses values beyond 2^53', async () => {
+    const { rows } = await db.executeSql('select $1::int8 as big, count(*) as n from kernel_widgets', [
+      '9007199254740991',
+    ]);
+    expect(rows[0]).toEqual({ big: 9007199254740991, n: 0 });
+    await expect(db.executeSql('select $1::int8 as big', ['9007199254740993'])).rejects.toThrow(
+      /does not fit/,
+    );
+  });
+
+  it('runs several statements in one call and returns the last result', async () => {
+    const result = await db.executeSql(
+      "insert into kernel_widgets values ('a', 1); insert into kernel_widgets values ('b', 2); select count(*) as n from kernel_widgets",
+    );
+    expect(result.rows).toEqual([{ n: 2 }]);
+    await db.executeSql('delete from kernel_widgets');
+  });
+
+  it('keeps a held session for session state such as advisory locks', async () => {
+    const held = await db.withSession(async (session) => {
+      await session.executeSql('select pg_advisory_lock(42)');
+      const { rows } = await session.executeSql(
+        'select count(*) as n from pg_locks where locktype = $1 and objid = 42',
+        ['advisory'],
+      );
+      await session.executeSql('select pg_advisory_unlock(42)');
+      return rows[0]?.n;
+    });
+    expect(held).toBe(1);
+  });
+
+  it('answers ping and reports pool statistics', async () => {
+    await expect(db.ping()).resolves.toBeUndefined();
+    const stats = db.poolStats();
+    expect(stats.total).toBeGreaterThanOrEqual(1);
+    expect(stats.waiting).toBe(0);
+  });
+});
