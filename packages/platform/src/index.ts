@@ -5,6 +5,7 @@ export * from './errors/index.js';
 export type { ApiDescription, PlatformServer, ServerDependencies } from './http/server.js';
 export { createServer } from './http/server.js';
 export { PROBLEM_CONTENT_TYPE, type ProblemBody } from './http/problem.js';
+export * from './jobs/index.js';
 export * from './kv/index.js';
 export * from './log/index.js';
 export { type Clock, systemClock } from './time/clock.js';

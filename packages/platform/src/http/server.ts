@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../config/index.js';
 import type { Database } from '../db/types.js';
+import type { JobRunner } from '../jobs/index.js';
 import type { KeyValueStore } from '../kv/types.js';
 import { type Logger, runWithRequestContext } from '../log/index.js';
 import type { Clock } from '../time/clock.js';
@@ -27,6 +28,7 @@ export interface ServerDependencies {
   logger: Logger;
   db: Database<unknown>;
   kv: KeyValueStore;
+  jobs: JobRunner;
   clock: Clock;
 }
 
@@ -60,7 +62,9 @@ const exposedHeaders = [
   'x-ratelimit-reset',
 ];
 
-export async function createServer(dependencies: ServerDependencies & { api: ApiDescription }): Promise<PlatformServer> {
+export async function createServer(
+  dependencies: ServerDependencies & { api: ApiDescription },
+): Promise<PlatformServer> {
   const { config, logger } = dependencies;
   const app = Fastify({
     loggerInstance: logger,
@@ -88,7 +92,9 @@ export async function createServer(dependencies: ServerDependencies & { api: Api
         },
         handler,
       ),
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: {
+      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as PlatformServer;
 
   app.decorate('platform', dependencies);
@@ -100,7 +106,10 @@ export async function createServer(dependencies: ServerDependencies & { api: Api
     runWithRequestContext({ requestId: request.id }, done);
   });
 
-  const metrics = createHttpMetrics({ appName: config.appName, poolStats: () => dependencies.db.poolStats() });
+  const metrics = createHttpMetrics({
+    appName: config.appName,
+    poolStats: () => dependencies.db.poolStats(),
+  });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;
@@ -125,7 +134,9 @@ export async function createServer(dependencies: ServerDependencies & { api: Api
   await app.register(cors, {
     // Credentials are only ever allowed for origins listed one by one; a development wildcard
     // answers any origin but without credentials.
-    origin: wildcard ? '*' : (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    origin: wildcard
+      ? '*'
+      : (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
     credentials: !wildcard,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders,

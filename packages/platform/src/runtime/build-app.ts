@@ -3,7 +3,10 @@
 import { createServer, type PlatformServer, type ServerDependencies } from '../http/server.js';
 import type { AppDefinition } from './app-definition.js';
 
-export async function buildApp(definition: AppDefinition, dependencies: ServerDependencies): Promise<PlatformServer> {
+export async function buildApp(
+  definition: AppDefinition,
+  dependencies: ServerDependencies,
+): Promise<PlatformServer> {
   const app = await createServer({ ...dependencies, api: definition.api });
   await definition.registerModules(app, dependencies);
   await app.ready();

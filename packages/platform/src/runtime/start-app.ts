@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, type PlatformConfig } from '../config/index.js';
 import { createDatabase, type Database, runMigrations } from '../db/index.js';
 import type { PlatformServer } from '../http/server.js';
+import { createJobRunner, type JobRunner } from '../jobs/index.js';
 import { createKeyValueStore, type KeyValueStore } from '../kv/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { systemClock } from '../time/clock.js';
@@ -30,7 +31,10 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function startApp(definition: AppDefinition, env: NodeJS.ProcessEnv = process.env): Promise<RunningApp> {
+export async function startApp(
+  definition: AppDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningApp> {
   let config: PlatformConfig;
   try {
     config = loadConfig({
@@ -40,7 +44,8 @@ export async function startApp(definition: AppDefinition, env: NodeJS.ProcessEnv
       ...(definition.optionalSecrets ? { optionalSecrets: definition.optionalSecrets } : {}),
     });
   } catch (error) {
-    if (error instanceof ConfigError) fail(definition.name, error.message.replace(`${definition.name}: `, ''));
+    if (error instanceof ConfigError)
+      fail(definition.name, error.message.replace(`${definition.name}: `, ''));
     throw error;
   }
 
@@ -74,13 +79,15 @@ export async function startApp(definition: AppDefinition, env: NodeJS.ProcessEnv
     fail(definition.name, `cannot start: ${describe(error)}`);
   }
 
-  const app = await buildApp(definition, { config, logger, db, kv, clock: systemClock });
+  const jobs = createJobRunner(db, logger);
+  const app = await buildApp(definition, { config, logger, db, kv, jobs, clock: systemClock });
+  await jobs.start();
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ event: 'listening', address }, `${config.appName} listening on ${address}`);
 
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string) => {
-    closing ??= closeEverything(app, db, kv, logger, flush, config.shutdownTimeoutMs, reason);
+    closing ??= closeEverything(app, jobs, db, kv, logger, flush, config.shutdownTimeoutMs, reason);
     return closing;
   };
   return { app, config, url: address, shutdown };
@@ -88,6 +95,7 @@ export async function startApp(definition: AppDefinition, env: NodeJS.ProcessEnv
 
 async function closeEverything(
   app: PlatformServer,
+  jobs: JobRunner,
   db: Database<unknown>,
   kv: KeyValueStore,
   logger: Logger,
@@ -101,6 +109,7 @@ async function closeEverything(
     void flush().finally(() => process.exit(1));
   }, deadlineMs);
   await app.close();
+  await jobs.stop(deadlineMs);
   await Promise.allSettled([kv.close(), db.close()]);
   logger.info({ event: 'shutdown_complete' }, 'shutdown complete');
   clearTimeout(deadline);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig, type PlatformConfig } from '../config/index.js';
 import type { Database } from '../db/types.js';
 import type { PlatformServer } from '../http/server.js';
+import { createJobRunner, type JobRunner } from '../jobs/index.js';
 import { createKeyValueStore } from '../kv/index.js';
 import type { KeyValueStore } from '../kv/types.js';
 import { createLogger } from '../log/index.js';
@@ -24,6 +25,7 @@ export interface TestApp {
   config: PlatformConfig;
   db: Database<unknown>;
   kv: KeyValueStore;
+  jobs: JobRunner;
   clock: FakeClock;
   logs: LogCapture;
   close(): Promise<void>;
@@ -34,7 +36,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
-export async function buildTestApp(definition: AppDefinition, options: TestAppOptions = {}): Promise<TestApp> {
+export async function buildTestApp(
+  definition: AppDefinition,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), `${definition.name}-test-`));
   const config = loadConfig({
     appName: definition.name,
@@ -43,21 +48,29 @@ export async function buildTestApp(definition: AppDefinition, options: TestAppOp
     ...(definition.optionalSecrets ? { optionalSecrets: definition.optionalSecrets } : {}),
   });
   const logs = captureLogs();
-  const { logger, flush } = createLogger({ level: config.logLevel, service: config.appName, destination: logs.stream });
+  const { logger, flush } = createLogger({
+    level: config.logLevel,
+    service: config.appName,
+    destination: logs.stream,
+  });
   const db = await createTestDatabase([platformMigrations, ...definition.migrations]);
   const redisUrl = process.env.REDIS_URL;
   const kv = await createKeyValueStore(redisUrl ? { url: redisUrl, keyPrefix: `test:${randomUUID()}:` } : {});
   const clock = createFakeClock();
-  const app = await buildApp(definition, { config, logger, db, kv, clock });
+  const jobs = createJobRunner(db, logger);
+  const app = await buildApp(definition, { config, logger, db, kv, jobs, clock });
+  await jobs.start();
   return {
     app,
     config,
     db,
     kv,
+    jobs,
     clock,
     logs,
     async close() {
       await app.close();
+      await jobs.stop();
       await Promise.all([kv.close(), db.close()]);
       await flush();
       rmSync(dataDir, { recursive: true, force: true });
