@@ -1,8 +1,7 @@
 // Owns the security headers sent on every response (errors included). The values never change
 // during a process's life, so they are computed once into a frozen object instead of running
-// @fastify/helmet's per-request middleware, which measured at roughly half of raw node:http
-// throughput together with CORS (see docs/benchmarks.md). `X-XSS-Protection: 0` follows current
-// OWASP advice: the legacy XSS auditor it controlled caused leaks and is gone from browsers, and
+// @fastify/helmet's chain of per-request middlewares (docs/architecture.md).
+// `X-XSS-Protection: 0` follows current OWASP advice: the legacy XSS auditor it controlled caused leaks and is gone from browsers, and
 // the earlier "1; mode=block" of the spec is now considered harmful.
 
 /** Strict policy for API responses: nothing may be loaded, framed or submitted. */
