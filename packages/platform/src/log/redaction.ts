@@ -46,12 +46,13 @@ function isSensitiveKey(key: string): boolean {
 // One pass over the text: a bearer credential, a JWT (three base64url segments, the header
 // starting `eyJ`), or 13-19 digits optionally grouped by spaces or dashes standing alone as a token
 // (so the digit groups of a UUID never match).
-const SECRET_SHAPED = /(\bBearer\s+)\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/gi;
+const SECRET_SHAPED =
+  /(\bBearer\s+)\S+|(eyJ[\w-]+\.[\w-]+\.[\w-]*)|(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/gi;
 
 export function scrubSecrets(text: string): string {
-  return text.replace(SECRET_SHAPED, (match, bearer: string | undefined) => {
+  return text.replace(SECRET_SHAPED, (_match, bearer?: string, jwt?: string) => {
     if (bearer) return `${bearer}${REDACTED}`;
-    return match.startsWith('eyJ') ? '[REDACTED_JWT]' : '[REDACTED_PAN]';
+    return jwt ? '[REDACTED_JWT]' : '[REDACTED_PAN]';
   });
 }
 
