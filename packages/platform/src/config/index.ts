@@ -1,4 +1,5 @@
 // Public surface of the configuration capability.
-export { ConfigError, loadConfig } from './load.js';
+
 export type { LoadConfigOptions, PlatformConfig, TrustProxy } from './load.js';
+export { ConfigError, loadConfig } from './load.js';
 export { MIN_SECRET_BYTES, secretWeakness } from './secrets.js';

@@ -64,14 +64,21 @@ function readRaw(env: NodeJS.ProcessEnv, prefix: string, name: string): string |
 }
 
 function describeErrors(input: Record<string, unknown>, prefix: string): string[] {
-  const byPath = new Map<string, string>();
-  for (const error of Value.Errors(EnvSchema, input)) {
-    const name = error.instancePath.replace(/^\//, '') || error.params.toString();
-    const shown = input[name] === undefined ? 'missing' : JSON.stringify(String(input[name]));
-    const expected = error.keyword === 'anyOf' || error.keyword === 'const' ? describeChoices(name) : error.message;
-    byPath.set(name, `${prefix}_${name} / ${name} is ${shown}: ${expected}`);
+  // Each variable is checked on its own: the validator stops early within one object, and an
+  // operator needs every problem in one report.
+  const problems: string[] = [];
+  for (const name of keys) {
+    const schema = EnvSchema.properties[name];
+    const value = input[name];
+    if (value === undefined && !(EnvSchema.required as readonly string[]).includes(name)) continue;
+    const [error] = Value.Errors(schema, value);
+    if (!error) continue;
+    const shown = value === undefined ? 'missing' : JSON.stringify(String(value));
+    const expected =
+      error.keyword === 'anyOf' || error.keyword === 'const' ? describeChoices(name) : error.message;
+    problems.push(`${prefix}_${name} / ${name} is ${shown}: ${expected}`);
   }
-  return [...byPath.values()];
+  return problems;
 }
 
 function describeChoices(name: string): string {
@@ -85,7 +92,9 @@ function parseTrustProxy(raw: string, problems: string[]): TrustProxy {
   if (/^\d+$/.test(raw)) return Number(raw);
   const entries = raw.split(',').map((entry) => entry.trim());
   if (entries.every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) return entries;
-  problems.push(`TRUST_PROXY is ${JSON.stringify(raw)}: use false, true, a hop count, or a list of IPs/CIDRs`);
+  problems.push(
+    `TRUST_PROXY is ${JSON.stringify(raw)}: use false, true, a hop count, or a list of IPs/CIDRs`,
+  );
   return false;
 }
 
@@ -106,7 +115,9 @@ function parseOrigins(raw: string, production: boolean, problems: string[]): str
       url = undefined;
     }
     if (!url || url.origin !== origin) {
-      problems.push(`CORS_ORIGINS entry ${JSON.stringify(origin)} is not an origin like https://app.example.com`);
+      problems.push(
+        `CORS_ORIGINS entry ${JSON.stringify(origin)} is not an origin like https://app.example.com`,
+      );
     }
   }
   return origins;
@@ -132,7 +143,15 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
   const dataDir = join(baseDir, options.appName);
   const corsOrigins = parseOrigins(values.CORS_ORIGINS, production, problems);
   const trustProxy = parseTrustProxy(values.TRUST_PROXY, problems);
-  const secrets = resolveSecrets(env, prefix, values, dataDir, options.optionalSecrets ?? [], problems, warnings);
+  const secrets = resolveSecrets(
+    env,
+    prefix,
+    values,
+    dataDir,
+    options.optionalSecrets ?? [],
+    problems,
+    warnings,
+  );
   if (problems.length > 0) throw new ConfigError(options.appName, problems);
 
   return {
@@ -193,7 +212,9 @@ function resolveSecrets(
   if (values.NODE_ENV === 'test') return { ...secrets, jwt: randomBytes(48).toString('base64url') };
   const stored = loadOrCreateDevelopmentSecrets(dataDir, ['JWT_SECRET']);
   if (stored.generated.length > 0) {
-    warnings.push(`generated development secrets ${stored.generated.join(', ')} in ${stored.file}; never use them in production`);
+    warnings.push(
+      `generated development secrets ${stored.generated.join(', ')} in ${stored.file}; never use them in production`,
+    );
   } else {
     warnings.push(`using development secrets from ${stored.file}; set JWT_SECRET in production`);
   }

@@ -12,7 +12,10 @@ const CHECK_DEADLINE_MS = 2000;
 type CheckState = 'ok' | 'failed';
 
 const CheckStateSchema = Type.Union([Type.Literal('ok'), Type.Literal('failed')]);
-const ChecksSchema = Type.Object({ database: CheckStateSchema, cache: CheckStateSchema }, { additionalProperties: false });
+const ChecksSchema = Type.Object(
+  { database: CheckStateSchema, cache: CheckStateSchema },
+  { additionalProperties: false },
+);
 
 async function check(probe: () => Promise<void>): Promise<CheckState> {
   let timer: NodeJS.Timeout | undefined;
@@ -29,7 +32,10 @@ async function check(probe: () => Promise<void>): Promise<CheckState> {
   }
 }
 
-export function registerHealthRoutes(app: FastifyInstance, dependencies: Pick<ServerDependencies, 'db' | 'kv'>) {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  dependencies: Pick<ServerDependencies, 'db' | 'kv'>,
+) {
   app.get(
     '/health',
     {
@@ -49,7 +55,10 @@ export function registerHealthRoutes(app: FastifyInstance, dependencies: Pick<Se
         tags: ['operations'],
         summary: 'Readiness: the database and the key-value store answer',
         response: {
-          200: Type.Object({ status: Type.Literal('ready'), checks: ChecksSchema }, { additionalProperties: false }),
+          200: Type.Object(
+            { status: Type.Literal('ready'), checks: ChecksSchema },
+            { additionalProperties: false },
+          ),
           503: Type.Object({ status: Type.Number(), code: Type.String(), checks: ChecksSchema }),
         },
       },

@@ -51,10 +51,16 @@ export function createJsonBodyParser(maxDepth: number) {
       throw invalidBody('body_too_deep', `The JSON body nests deeper than ${maxDepth} levels.`);
     }
     try {
-      return sjson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+      return sjson.parse(body.toString('utf8'), undefined, {
+        protoAction: 'error',
+        constructorAction: 'error',
+      });
     } catch (error) {
       if (error instanceof SyntaxError && /prototype/i.test(error.message)) {
-        throw invalidBody('body_forbidden_key', 'The JSON body contains a forbidden key (__proto__ or constructor).');
+        throw invalidBody(
+          'body_forbidden_key',
+          'The JSON body contains a forbidden key (__proto__ or constructor).',
+        );
       }
       throw invalidBody('body_malformed_json', 'The request body is not well-formed JSON.');
     }

@@ -36,7 +36,11 @@ export function installNotFoundHandler(app: FastifyInstance) {
     return sendProblem(
       request,
       reply,
-      new AppError({ kind: 'not_found', code: 'route_not_found', detail: `No route matches ${request.method} ${path}.` }),
+      new AppError({
+        kind: 'not_found',
+        code: 'route_not_found',
+        detail: `No route matches ${request.method} ${path}.`,
+      }),
     );
   });
 }

@@ -58,7 +58,9 @@ function fieldProblems(issues: ValidationIssue[], context: string | undefined): 
     const extra = issue.params.missingProperty ?? issue.params.additionalProperty;
     const suffix = typeof extra === 'string' ? `/${extra}` : '';
     const message =
-      issue.params.additionalProperty !== undefined ? 'is not an accepted property' : (issue.message ?? 'is invalid');
+      issue.params.additionalProperty !== undefined
+        ? 'is not an accepted property'
+        : (issue.message ?? 'is invalid');
     return { path: `/${context ?? 'body'}${issue.instancePath}${suffix}`, message };
   });
 }
@@ -81,9 +83,19 @@ export function toAppError(error: unknown): AppError {
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const kind = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_input';
-    return new AppError({ kind, code: 'bad_request', detail: 'The request could not be processed.', cause: error });
+    return new AppError({
+      kind,
+      code: 'bad_request',
+      detail: 'The request could not be processed.',
+      cause: error,
+    });
   }
-  return new AppError({ kind: 'internal', code: 'internal_error', detail: 'An unexpected error occurred.', cause: error });
+  return new AppError({
+    kind: 'internal',
+    code: 'internal_error',
+    detail: 'An unexpected error occurred.',
+    cause: error,
+  });
 }
 
 export function problemBody(error: AppError, requestId: string, instance?: string): ProblemBody {

@@ -7,7 +7,7 @@ import { createServer as createHttpServer } from 'node:http';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../config/index.js';
 import type { Database } from '../db/types.js';
 import type { JobRunner } from '../jobs/index.js';
@@ -42,7 +42,7 @@ export type PlatformServer = FastifyInstance<
   import('node:http').Server,
   import('node:http').IncomingMessage,
   import('node:http').ServerResponse,
-  Logger,
+  FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
 
@@ -73,7 +73,14 @@ export async function createServer(
     childLoggerFactory: (parent) => parent,
     disableRequestLogging: true,
     genReqId: requestIdFor,
-    trustProxy: config.trustProxy,
+    // A hop count means "trust that many proxies in front of us".
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (() => {
+            const hops = config.trustProxy;
+            return (_address: string, hop: number) => hop < hops;
+          })()
+        : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     connectionTimeout: config.connectionTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,

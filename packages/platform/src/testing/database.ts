@@ -34,8 +34,13 @@ interface PgliteAssets {
 let assets: Promise<PgliteAssets> | undefined;
 const dumps = new Map<string, Promise<Blob | undefined>>();
 
+// Node provides WebAssembly at run time; the ES library typings used here only declare its types.
+const { compile } = (
+  globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }
+).WebAssembly;
+
 function loadAssets(): Promise<PgliteAssets> {
-  assets ??= WebAssembly.compile(readFileSync(join(pgliteDist, 'pglite.wasm'))).then((pgliteWasmModule) => ({
+  assets ??= compile(readFileSync(join(pgliteDist, 'pglite.wasm'))).then((pgliteWasmModule) => ({
     pgliteWasmModule,
     fsBundle: new Blob([readFileSync(join(pgliteDist, 'pglite.data'))]),
   }));

@@ -29,7 +29,9 @@ describe('configuration', () => {
     });
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/PORT.*"eighty"/);
-    expect(problems.join('\n')).toMatch(/LOG_LEVEL.*must be one of fatal, error, warn, info, debug, trace, silent/);
+    expect(problems.join('\n')).toMatch(
+      /LOG_LEVEL.*must be one of fatal, error, warn, info, debug, trace, silent/,
+    );
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
     expect(problems.join('\n')).toMatch(/BODY_LIMIT_BYTES/);
   });
@@ -46,11 +48,15 @@ describe('configuration', () => {
       'STRIPE_WEBHOOK_SECRET has fewer than 8 distinct characters',
       'JWT_SECRET is shorter than 32 bytes',
     ]);
-    expect(secretWeakness('thisisasecretkeythatisatleast32characterslong')).toBe('is on the list of known weak secrets');
+    expect(secretWeakness('thisisasecretkeythatisatleast32characterslong')).toBe(
+      'is on the list of known weak secrets',
+    );
   });
 
   it('refuses to run production without a JWT secret instead of generating one', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is missing: production never generates secrets']);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET is missing: production never generates secrets',
+    ]);
   });
 
   it('accepts a strong production configuration and keeps docs and metrics private by default', () => {
@@ -74,7 +80,9 @@ describe('configuration', () => {
   });
 
   it('refuses origins that are not plain origins', () => {
-    expect(problemsOf({ NODE_ENV: 'test', CORS_ORIGINS: 'https://ok.example,https://bad.example/path' })).toEqual([
+    expect(
+      problemsOf({ NODE_ENV: 'test', CORS_ORIGINS: 'https://ok.example,https://bad.example/path' }),
+    ).toEqual([
       'CORS_ORIGINS entry "https://bad.example/path" is not an origin like https://app.example.com',
     ]);
   });

@@ -12,7 +12,11 @@ afterAll(async () => t?.close());
 
 const json = { 'content-type': 'application/json' };
 
-function expectProblem(response: Awaited<ReturnType<TestApp['app']['inject']>>, status: number, code: string) {
+function expectProblem(
+  response: Awaited<ReturnType<TestApp['app']['inject']>>,
+  status: number,
+  code: string,
+) {
   expect(response.statusCode).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   const body = response.json();
@@ -41,7 +45,12 @@ describe('error mapping', () => {
   });
 
   it('answers a body over the size limit with 413', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/widgets', headers: json, payload: 'x'.repeat(5000) });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: 'x'.repeat(5000),
+    });
     expectProblem(response, 413, 'body_too_large');
   });
 
@@ -56,7 +65,12 @@ describe('error mapping', () => {
   });
 
   it('answers malformed JSON with 400 body_malformed_json', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/widgets', headers: json, payload: '{"name": ' });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: '{"name": ',
+    });
     expectProblem(response, 400, 'body_malformed_json');
   });
 
@@ -81,7 +95,11 @@ describe('error mapping', () => {
   });
 
   it('answers invalid UTF-8 with 400 body_invalid_utf8', async () => {
-    const payload = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","size":1}')]);
+    const payload = Buffer.concat([
+      Buffer.from('{"name":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('","size":1}'),
+    ]);
     const response = await t.app.inject({ method: 'POST', url: '/widgets', headers: json, payload });
     expectProblem(response, 400, 'body_invalid_utf8');
   });
@@ -120,12 +138,19 @@ describe('error mapping', () => {
     const body = expectProblem(response, 500, 'internal_error');
     expect(response.body).not.toMatch(/SELECT|password|\/srv\/|secret\.ts|at .*:\d+/);
     expect(body.detail).toBe('An unexpected error occurred.');
-    const logged = t.logs.lines.find((line) => line.msg === 'request failed' && line.requestId === body.requestId);
+    const logged = t.logs.lines.find(
+      (line) => line.msg === 'request failed' && line.requestId === body.requestId,
+    );
     expect(logged).toBeDefined();
   });
 
   it('never serialises fields missing from the response schema', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/widgets', headers: json, payload: { name: 'a', size: 2 } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: { name: 'a', size: 2 },
+    });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ name: 'a', size: 2 });
   });

@@ -35,7 +35,11 @@ describe('security headers and CORS (development settings)', () => {
   });
 
   it('gives an unlisted origin no CORS grant at all', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://evil.example' } });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
   });
@@ -45,7 +49,11 @@ describe('security headers and CORS (development settings)', () => {
       t.app.inject({
         method: 'OPTIONS',
         url: '/widgets',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
     const allowed = await preflight(listed);
     expect(allowed.statusCode).toBe(204);
@@ -60,7 +68,11 @@ describe('security headers in production', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp(kernelApp, {
-      env: { NODE_ENV: 'production', JWT_SECRET: 'q8Vn3kZ2pL7xR4tY9wB1cF6hJ0mS5dG8aE2uI7oP4zX', CORS_ORIGINS: listed },
+      env: {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'q8Vn3kZ2pL7xR4tY9wB1cF6hJ0mS5dG8aE2uI7oP4zX',
+        CORS_ORIGINS: listed,
+      },
     });
   });
   afterAll(async () => t?.close());

@@ -49,7 +49,9 @@ describe('health, docs and metrics', () => {
     const response = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     const text = response.body;
-    expect(text).toMatch(/http_requests_total\{method="GET",route="\/widgets\/:id",status="200",app="kernel"\} 2/);
+    expect(text).toMatch(
+      /http_requests_total\{method="GET",route="\/widgets\/:id",status="200",app="kernel"\} 2/,
+    );
     expect(text).toContain('http_request_duration_seconds_bucket');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
     expect(text).toMatch(/db_pool_connections\{state="total",app="kernel"\} \d+/);

@@ -36,7 +36,11 @@ describe('request id', () => {
 
   it('replaces an X-Request-Id that could inject into logs or headers', async () => {
     for (const bad of ['short', 'has spaces in it', 'x'.repeat(200), 'inject\\"quote"']) {
-      const response = await t.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': bad } });
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/health',
+        headers: { 'x-request-id': bad },
+      });
       expect(response.headers['x-request-id']).not.toBe(bad);
       expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }

@@ -13,7 +13,9 @@ function watchClose(socket: Socket): Promise<{ afterMs: number; received: string
   socket.on('data', (chunk) => {
     received += chunk.toString();
   });
-  return new Promise((resolve) => socket.on('close', () => resolve({ afterMs: Date.now() - started, received })));
+  return new Promise((resolve) =>
+    socket.on('close', () => resolve({ afterMs: Date.now() - started, received })),
+  );
 }
 
 describe('slow senders', () => {

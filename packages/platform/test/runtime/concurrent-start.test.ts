@@ -35,7 +35,9 @@ describe.skipIf(!serverUrl)('concurrent start against one PostgreSQL', () => {
 
     const check = new pg.Client({ connectionString: url.toString() });
     await check.connect();
-    const migrations = await check.query('SELECT scope, version, count(*)::int AS n FROM schema_migrations GROUP BY 1, 2');
+    const migrations = await check.query(
+      'SELECT scope, version, count(*)::int AS n FROM schema_migrations GROUP BY 1, 2',
+    );
     expect(migrations.rows.length).toBeGreaterThanOrEqual(2);
     for (const row of migrations.rows) expect(row.n).toBe(1);
     const starts = await check.query('SELECT count(*)::int AS n FROM platform_instance_starts');

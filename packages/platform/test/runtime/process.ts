@@ -10,7 +10,10 @@ export interface ChildResult {
   stderr: string;
 }
 
-export function spawnEntry(entry: string, env: Record<string, string>): { child: ChildProcess; done: Promise<ChildResult> } {
+export function spawnEntry(
+  entry: string,
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<ChildResult> } {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry], {
     cwd: repositoryRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -34,7 +37,10 @@ export function spawnEntry(entry: string, env: Record<string, string>): { child:
 export function waitForListening(child: ChildProcess, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`not listening after ${timeoutMs} ms: ${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`not listening after ${timeoutMs} ms: ${seen}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', (chunk) => {
       seen += chunk;
       const match = /listening on (http:\/\/[^\s"]+)/.exec(seen);

@@ -22,7 +22,8 @@ describe('process start and stop', () => {
     const result = await done;
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('listening');
-    for (const name of ['PORT', 'LOG_LEVEL', 'JWT_SECRET', 'CORS_ORIGINS']) expect(result.stderr).toContain(name);
+    for (const name of ['PORT', 'LOG_LEVEL', 'JWT_SECRET', 'CORS_ORIGINS'])
+      expect(result.stderr).toContain(name);
   });
 
   it('exits non-zero with a clear message, without the password, when the database is unreachable', async () => {
@@ -55,7 +56,11 @@ describe('process start and stop', () => {
       expect(result.stdout).toContain('shutdown complete');
       await expect(fetch(`${url}/health`)).rejects.toThrow();
     }
-    const db = await createDatabase({ dataDir: join(dataDir, 'kernel', 'pglite') });
+    const db = await createDatabase({
+      dataDir: join(dataDir, 'kernel', 'pglite'),
+      poolMax: 1,
+      applicationName: 'check',
+    });
     const { rows } = await db.executeSql('SELECT count(*)::int AS starts FROM platform_instance_starts');
     expect(rows[0]).toEqual({ starts: 2 });
     await db.close();
