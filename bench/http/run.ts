@@ -75,6 +75,7 @@ const app = await startServer('apps/hiring/src/main.ts', {
   DATA_DIR: dataDir,
   LOG_LEVEL: 'info',
   HIRING_JWT_SECRET: 'bench-only-secret-that-is-long-enough-0123456789',
+  HIRING_ENCRYPTION_KEY: 'bench-only-encryption-key-long-enough-0123456789',
   HIRING_STRIPE_WEBHOOK_SECRET: 'bench-only-webhook-secret-long-enough-0123456789',
 });
 try {

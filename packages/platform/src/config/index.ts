@@ -1,5 +1,5 @@
 // Public surface of the configuration capability.
 
-export type { LoadConfigOptions, PlatformConfig, TrustProxy } from './load.js';
+export type { AuthSettings, LoadConfigOptions, PlatformConfig, TrustProxy } from './load.js';
 export { ConfigError, loadConfig } from './load.js';
 export { MIN_SECRET_BYTES, secretWeakness } from './secrets.js';

@@ -33,9 +33,22 @@ export interface PlatformConfig {
   shutdownTimeoutMs: number;
   exposeDocs: boolean;
   exposeMetrics: boolean;
-  secrets: { jwt: string } & Record<string, string>;
+  secrets: { jwt: string; encryption: string } & Record<string, string>;
+  auth: AuthSettings;
   /** Things an operator should know but that do not stop the start (logged once the logger exists). */
   warnings: string[];
+}
+
+export interface AuthSettings {
+  jwtAlgorithm: 'HS256' | 'EdDSA';
+  /** PKCS#8 PEM Ed25519 key when the algorithm is EdDSA. */
+  jwtPrivateKey: string | undefined;
+  /** Retired keys still accepted for verification: HS256 secrets or EdDSA public keys (PEM). */
+  jwtPreviousKeys: string[];
+  accessTokenTtlSeconds: number;
+  sessionIdleSeconds: number;
+  sessionMaxSeconds: number;
+  clockSkewSeconds: number;
 }
 
 export interface LoadConfigOptions {
@@ -177,6 +190,17 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
     exposeDocs: values.EXPOSE_DOCS ?? !production,
     exposeMetrics: values.EXPOSE_METRICS ?? !production,
     secrets,
+    auth: {
+      jwtAlgorithm: values.JWT_ALGORITHM,
+      jwtPrivateKey: values.JWT_PRIVATE_KEY,
+      jwtPreviousKeys: values.JWT_PREVIOUS_KEYS.split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+      accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
+      sessionIdleSeconds: values.SESSION_IDLE_TIMEOUT_SECONDS,
+      sessionMaxSeconds: values.SESSION_MAX_LIFETIME_SECONDS,
+      clockSkewSeconds: values.TOKEN_CLOCK_SKEW_SECONDS,
+    },
     warnings,
   };
 }
@@ -199,24 +223,36 @@ function resolveSecrets(
     else if (weakness) warnings.push(`${name} ${weakness}; it would be refused in production`);
     secrets[name] = value;
   }
-  if (values.JWT_SECRET !== undefined) {
-    const weakness = secretWeakness(values.JWT_SECRET);
-    if (weakness && values.NODE_ENV === 'production') problems.push(`JWT_SECRET ${weakness}`);
-    else if (weakness) warnings.push(`JWT_SECRET ${weakness}; it would be refused in production`);
-    return { ...secrets, jwt: values.JWT_SECRET };
+  if (values.JWT_ALGORITHM === 'EdDSA' && !values.JWT_PRIVATE_KEY) {
+    problems.push('JWT_PRIVATE_KEY is missing: JWT_ALGORITHM=EdDSA signs with an Ed25519 key in PKCS#8 PEM');
   }
-  if (values.NODE_ENV === 'production') {
-    problems.push('JWT_SECRET is missing: production never generates secrets');
-    return { ...secrets, jwt: '' };
+  const required = { jwt: 'JWT_SECRET', encryption: 'ENCRYPTION_KEY' } as const;
+  const given: Partial<Record<keyof typeof required, string>> = {};
+  const missing: string[] = [];
+  for (const [purpose, name] of Object.entries(required) as [keyof typeof required, string][]) {
+    const value = readRaw(env, prefix, name);
+    if (value === undefined) {
+      missing.push(name);
+      continue;
+    }
+    const weakness = secretWeakness(value);
+    if (weakness && values.NODE_ENV === 'production') problems.push(`${name} ${weakness}`);
+    else if (weakness) warnings.push(`${name} ${weakness}; it would be refused in production`);
+    given[purpose] = value;
   }
-  if (values.NODE_ENV === 'test') return { ...secrets, jwt: randomBytes(48).toString('base64url') };
-  const stored = loadOrCreateDevelopmentSecrets(dataDir, ['JWT_SECRET']);
-  if (stored.generated.length > 0) {
-    warnings.push(
-      `generated development secrets ${stored.generated.join(', ')} in ${stored.file}; never use them in production`,
-    );
-  } else {
-    warnings.push(`using development secrets from ${stored.file}; set JWT_SECRET in production`);
+  if (missing.length > 0 && values.NODE_ENV === 'production') {
+    for (const name of missing) problems.push(`${name} is missing: production never generates secrets`);
+  } else if (missing.length > 0 && values.NODE_ENV === 'test') {
+    for (const name of missing) secrets[name] = randomBytes(48).toString('base64url');
+  } else if (missing.length > 0) {
+    const stored = loadOrCreateDevelopmentSecrets(dataDir, missing);
+    Object.assign(secrets, stored.secrets);
+    const verb = stored.generated.length > 0 ? 'generated' : 'using';
+    warnings.push(`${verb} development secrets ${missing.join(', ')} in ${stored.file}; never use them in production`);
   }
-  return { ...secrets, jwt: stored.secrets.JWT_SECRET as string };
+  return {
+    ...secrets,
+    jwt: given.jwt ?? secrets.JWT_SECRET ?? '',
+    encryption: given.encryption ?? secrets.ENCRYPTION_KEY ?? '',
+  };
 }

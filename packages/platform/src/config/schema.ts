@@ -34,6 +34,14 @@ export const EnvSchema = Type.Object({
   EXPOSE_DOCS: Type.Optional(Type.Boolean()),
   EXPOSE_METRICS: Type.Optional(Type.Boolean()),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ALGORITHM: Type.Union([Type.Literal('HS256'), Type.Literal('EdDSA')], { default: 'HS256' }),
+  JWT_PRIVATE_KEY: Type.Optional(Type.String({ pattern: 'BEGIN PRIVATE KEY' })),
+  JWT_PREVIOUS_KEYS: Type.String({ default: '' }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 1800, default: 900 }),
+  SESSION_IDLE_TIMEOUT_SECONDS: Type.Integer({ minimum: 300, maximum: 90 * 86_400, default: 7 * 86_400 }),
+  SESSION_MAX_LIFETIME_SECONDS: Type.Integer({ minimum: 3600, maximum: 365 * 86_400, default: 30 * 86_400 }),
+  TOKEN_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
 });
 
 export type Env = Static<typeof EnvSchema>;

@@ -4,5 +4,5 @@ import type { MigrationSet } from '../db/index.js';
 
 export const platformMigrations: MigrationSet = {
   scope: 'platform',
-  directory: fileURLToPath(new URL('../../migrations', import.meta.url)),
+  directory: fileURLToPath(new URL('../../migrations/platform', import.meta.url)),
 };

@@ -40,6 +40,7 @@ describe('configuration', () => {
     const problems = problemsOf({
       NODE_ENV: 'production',
       JWT_SECRET: 'your-secret-key',
+      ENCRYPTION_KEY: 'changeme',
       STRIPE_WEBHOOK_SECRET: 'a'.repeat(40),
       CORS_ORIGINS: '*',
     });
@@ -47,15 +48,23 @@ describe('configuration', () => {
       'CORS_ORIGINS contains "*": a wildcard is refused in production',
       'STRIPE_WEBHOOK_SECRET has fewer than 8 distinct characters',
       'JWT_SECRET is shorter than 32 bytes',
+      'ENCRYPTION_KEY is shorter than 32 bytes',
     ]);
     expect(secretWeakness('thisisasecretkeythatisatleast32characterslong')).toBe(
       'is on the list of known weak secrets',
     );
   });
 
-  it('refuses to run production without a JWT secret instead of generating one', () => {
+  it('refuses to run production without its secrets instead of generating them', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET is missing: production never generates secrets',
+      'ENCRYPTION_KEY is missing: production never generates secrets',
+    ]);
+  });
+
+  it('requires a signing key when tokens are signed with EdDSA', () => {
+    expect(problemsOf({ NODE_ENV: 'test', JWT_ALGORITHM: 'EdDSA' })).toEqual([
+      'JWT_PRIVATE_KEY is missing: JWT_ALGORITHM=EdDSA signs with an Ed25519 key in PKCS#8 PEM',
     ]);
   });
 
@@ -63,7 +72,12 @@ describe('configuration', () => {
     const config = loadConfig({
       appName: 'pairly',
       defaultPort: 3002,
-      env: { NODE_ENV: 'production', JWT_SECRET: strongSecret, CORS_ORIGINS: 'https://pairly.example' },
+      env: {
+        NODE_ENV: 'production',
+        JWT_SECRET: strongSecret,
+        ENCRYPTION_KEY: `${strongSecret}-encryption`,
+        CORS_ORIGINS: 'https://pairly.example',
+      },
     });
     expect(config).toMatchObject({ port: 3002, exposeDocs: false, exposeMetrics: false, trustProxy: false });
     expect(config.corsOrigins).toEqual(['https://pairly.example']);
@@ -94,7 +108,10 @@ describe('configuration', () => {
     const second = loadConfig({ appName: 'hiring', defaultPort: 3001, env });
     expect(first.secrets.jwt).toBe(second.secrets.jwt);
     expect(Buffer.byteLength(first.secrets.jwt)).toBeGreaterThanOrEqual(32);
-    expect(first.warnings[0]).toMatch(/generated development secrets JWT_SECRET/);
+    expect(first.secrets.encryption).toBe(second.secrets.encryption);
+    expect(first.secrets.encryption).not.toBe(first.secrets.jwt);
+    expect(first.warnings[0]).toMatch(/generated development secrets JWT_SECRET, ENCRYPTION_KEY/);
+    expect(second.warnings[0]).toMatch(/using development secrets/);
     const file = join(dataDir, 'hiring', 'secrets.json');
     expect(JSON.parse(readFileSync(file, 'utf8')).JWT_SECRET).toBe(first.secrets.jwt);
     expect(statSync(file).mode & 0o777).toBe(0o600);

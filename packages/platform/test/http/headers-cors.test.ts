@@ -71,6 +71,7 @@ describe('security headers in production', () => {
       env: {
         NODE_ENV: 'production',
         JWT_SECRET: 'q8Vn3kZ2pL7xR4tY9wB1cF6hJ0mS5dG8aE2uI7oP4zX',
+        ENCRYPTION_KEY: 'Zp4xR8tY2wB6cF0hJ3mS7dG1aE5uI9oP2kL4nV8q',
         CORS_ORIGINS: listed,
       },
     });
