@@ -6,8 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
 const { values } = parseArgs({
@@ -86,7 +86,9 @@ try {
   const appFigures = await load(app.url, duration);
   const ratio = appFigures.requestsPerSecond / rawFigures.requestsPerSecond;
   console.table({ 'raw node:http': rawFigures, 'hiring /health': appFigures });
-  console.log(`app/raw throughput ratio: ${ratio.toFixed(2)} (${connections} connections, ${duration} s each)`);
+  console.log(
+    `app/raw throughput ratio: ${ratio.toFixed(2)} (${connections} connections, ${duration} s each)`,
+  );
 } finally {
   await Promise.allSettled([stop(raw), stop(app)]);
   rmSync(dataDir, { recursive: true, force: true });

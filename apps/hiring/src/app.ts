@@ -2,7 +2,13 @@
 // candidate actions, explainable matching, AI-graded assessments and billing. Modules are added
 // here as they land; main.ts and the tests both build the app from this definition.
 import { fileURLToPath } from 'node:url';
-import type { AppDefinition } from '@app/platform';
+import {
+  type AppDefinition,
+  createIdentity,
+  identityMigrations,
+  registerIdentityRoutes,
+} from '@app/platform';
+import { hiringAccessPolicy } from './modules/identity/access-policy.js';
 
 export const hiringApp: AppDefinition = {
   name: 'hiring',
@@ -13,7 +19,13 @@ export const hiringApp: AppDefinition = {
     description:
       'Jobs posted by employers and ingested from public job boards, candidate actions, explainable matching, skills assessments and subscription billing.',
   },
-  migrations: [{ scope: 'hiring', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
+  migrations: [
+    identityMigrations,
+    { scope: 'hiring', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
+  ],
   optionalSecrets: ['STRIPE_WEBHOOK_SECRET'],
-  async registerModules() {},
+  async registerModules(app, dependencies) {
+    const identity = await createIdentity(dependencies, { policy: hiringAccessPolicy });
+    await registerIdentityRoutes(app, identity);
+  },
 };

@@ -2,7 +2,13 @@
 // paid messaging and calls, posts and subscriptions, matchmaking, moderation, payouts and admin.
 // Modules are added here as they land; main.ts and the tests both build the app from this.
 import { fileURLToPath } from 'node:url';
-import type { AppDefinition } from '@app/platform';
+import {
+  type AppDefinition,
+  createIdentity,
+  identityMigrations,
+  registerIdentityRoutes,
+} from '@app/platform';
+import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
 
 export const pairlyApp: AppDefinition = {
   name: 'pairly',
@@ -13,7 +19,13 @@ export const pairlyApp: AppDefinition = {
     description:
       'Fan/creator platform: accounts with 2FA, credits ledger, paid messaging and calls, posts and subscriptions, matchmaking, moderation, payouts and admin.',
   },
-  migrations: [{ scope: 'pairly', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
+  migrations: [
+    identityMigrations,
+    { scope: 'pairly', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
+  ],
   optionalSecrets: ['STRIPE_WEBHOOK_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
-  async registerModules() {},
+  async registerModules(app, dependencies) {
+    const identity = await createIdentity(dependencies, { policy: pairlyAccessPolicy });
+    await registerIdentityRoutes(app, identity);
+  },
 };

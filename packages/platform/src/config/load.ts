@@ -146,8 +146,8 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
   }
   raw.PORT ??= String(options.defaultPort);
   const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Record<string, unknown>;
+  // Every check runs even when some values are malformed, so one report lists every problem.
   const problems = describeErrors(converted, prefix);
-  if (problems.length > 0) throw new ConfigError(options.appName, problems);
   const values = converted as Env;
 
   const production = values.NODE_ENV === 'production';
@@ -248,7 +248,9 @@ function resolveSecrets(
     const stored = loadOrCreateDevelopmentSecrets(dataDir, missing);
     Object.assign(secrets, stored.secrets);
     const verb = stored.generated.length > 0 ? 'generated' : 'using';
-    warnings.push(`${verb} development secrets ${missing.join(', ')} in ${stored.file}; never use them in production`);
+    warnings.push(
+      `${verb} development secrets ${missing.join(', ')} in ${stored.file}; never use them in production`,
+    );
   }
   return {
     ...secrets,

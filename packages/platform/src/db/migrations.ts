@@ -28,8 +28,8 @@ export interface MigrationLogger {
 }
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
-// An arbitrary constant shared by every instance: "migrate" in ASCII.
-const MIGRATION_LOCK_KEY = 0x6d696772617465;
+// An arbitrary constant shared by every instance: "migr" in ASCII.
+const MIGRATION_LOCK_KEY = 0x6d696772;
 
 export class MigrationError extends Error {
   override name = 'MigrationError';

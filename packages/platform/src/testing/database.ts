@@ -87,7 +87,7 @@ function withDatabaseName(url: string, name: string): string {
 
 // Held by every test process while it prepares the template or clones it: CREATE DATABASE fails
 // when another session is connected to the template.
-const TEMPLATE_LOCK_KEY = 0x74656d706c617465;
+const TEMPLATE_LOCK_KEY = 0x74706c74;
 
 async function cloneTemplate(admin: pg.Client, template: string, name: string): Promise<void> {
   // A session that just disconnected from the template can linger for a moment (55006).

@@ -1,0 +1,154 @@
+// Owns the in-process key-value store, the embedded default: Redis semantics (integer-only
+// increments, TTL set only on creation, asynchronous pub/sub) on a Map, timed by an injectable clock.
+// Expired keys are dropped when read and by a full sweep once writes since the last sweep reach
+// the number of stored keys, so memory stays bounded at amortised O(1) per write without timers.
+import { type Clock, systemClock } from '../time/clock.js';
+import type { KeyValueStore, MessageHandler } from './types.js';
+
+export interface MemoryStoreOptions {
+  clock?: Clock;
+  /** Receives what a subscriber's handler throws or rejects with. */
+  onError: (error: unknown) => void;
+}
+
+interface Entry {
+  value: string;
+  /** Epoch ms at which the key is gone, null for no expiry. */
+  expiresAt: number | null;
+}
+
+interface Subscription {
+  handler: MessageHandler;
+  active: boolean;
+}
+
+const INTEGER = /^-?(0|[1-9]\d*)$/;
+
+function assertTtl(ttlMs: number | undefined): void {
+  if (ttlMs !== undefined && !(Number.isSafeInteger(ttlMs) && ttlMs > 0)) {
+    throw new RangeError(`ttlMs must be a positive whole number of milliseconds, got ${ttlMs}`);
+  }
+}
+
+export function createMemoryStore(options: MemoryStoreOptions): KeyValueStore {
+  const clock = options.clock ?? systemClock;
+  const entries = new Map<string, Entry>();
+  const channels = new Map<string, Set<Subscription>>();
+  let writesSinceSweep = 0;
+  let closed = false;
+
+  const now = () => clock.now().getTime();
+
+  function assertOpen(): void {
+    if (closed) throw new Error('key-value store is closed');
+  }
+
+  /** The entry when it exists and has not expired; an expired one is removed on the way. */
+  function live(key: string): Entry | undefined {
+    const entry = entries.get(key);
+    if (entry?.expiresAt != null && entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  function write(key: string, entry: Entry): void {
+    entries.set(key, entry);
+    writesSinceSweep += 1;
+    if (writesSinceSweep < entries.size) return;
+    writesSinceSweep = 0;
+    const at = now();
+    for (const [stored, { expiresAt }] of entries) {
+      if (expiresAt !== null && expiresAt <= at) entries.delete(stored);
+    }
+  }
+
+  const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? null : now() + ttlMs);
+
+  return {
+    kind: 'memory',
+
+    async get(key) {
+      assertOpen();
+      return live(key)?.value ?? null;
+    },
+
+    async set(key, value, { ttlMs, onlyIfAbsent = false } = {}) {
+      assertOpen();
+      assertTtl(ttlMs);
+      if (onlyIfAbsent && live(key)) return false;
+      write(key, { value, expiresAt: expiry(ttlMs) });
+      return true;
+    },
+
+    async delete(key) {
+      assertOpen();
+      return live(key) !== undefined && entries.delete(key);
+    },
+
+    async increment(key, by = 1, { ttlMs } = {}) {
+      assertOpen();
+      assertTtl(ttlMs);
+      if (!Number.isSafeInteger(by)) throw new RangeError(`increment must be a whole number, got ${by}`);
+      const entry = live(key);
+      if (entry && !INTEGER.test(entry.value)) throw new Error(`value of ${key} is not an integer`);
+      const next = Number(entry?.value ?? 0) + by;
+      if (!Number.isSafeInteger(next)) throw new RangeError(`incrementing ${key} would overflow`);
+      write(key, { value: String(next), expiresAt: entry ? entry.expiresAt : expiry(ttlMs) });
+      return next;
+    },
+
+    async ttlMs(key) {
+      assertOpen();
+      const expiresAt = live(key)?.expiresAt;
+      return expiresAt == null ? null : expiresAt - now();
+    },
+
+    async exists(key) {
+      assertOpen();
+      return live(key) !== undefined;
+    },
+
+    async publish(channel, message) {
+      assertOpen();
+      // Like Redis, the receivers are fixed now and hear the message on a later turn of the event
+      // loop, after this call has resolved; a handler unsubscribed meanwhile is skipped, and each runs
+      // in its own microtask so one failing cannot stop the others.
+      const receivers = [...(channels.get(channel) ?? [])];
+      if (receivers.length === 0) return;
+      setImmediate(() => {
+        for (const subscription of receivers) {
+          Promise.resolve()
+            .then(() => (subscription.active ? subscription.handler(message) : undefined))
+            .catch(options.onError);
+        }
+      });
+    },
+
+    async subscribe(channel, handler) {
+      assertOpen();
+      const subscription: Subscription = { handler, active: true };
+      const subscriptions = channels.get(channel) ?? new Set();
+      channels.set(channel, subscriptions.add(subscription));
+      return async () => {
+        subscription.active = false;
+        subscriptions.delete(subscription);
+        if (subscriptions.size === 0 && channels.get(channel) === subscriptions) channels.delete(channel);
+      };
+    },
+
+    async ping() {
+      assertOpen();
+    },
+
+    async close() {
+      closed = true;
+      entries.clear();
+      for (const subscriptions of channels.values()) {
+        for (const subscription of subscriptions) subscription.active = false;
+      }
+      channels.clear();
+    },
+  };
+}
