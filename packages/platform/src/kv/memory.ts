@@ -3,7 +3,7 @@
 // Expired keys are dropped when read and by a full sweep once writes since the last sweep reach
 // the number of stored keys, so memory stays bounded at amortised O(1) per write without timers.
 import { type Clock, systemClock } from '../time/clock.js';
-import type { KeyValueStore, MessageHandler } from './types.js';
+import { assertTtl, type KeyValueStore, type Subscription } from './types.js';
 
 export interface MemoryStoreOptions {
   clock?: Clock;
@@ -17,18 +17,7 @@ interface Entry {
   expiresAt: number | null;
 }
 
-interface Subscription {
-  handler: MessageHandler;
-  active: boolean;
-}
-
 const INTEGER = /^-?(0|[1-9]\d*)$/;
-
-function assertTtl(ttlMs: number | undefined): void {
-  if (ttlMs !== undefined && !(Number.isSafeInteger(ttlMs) && ttlMs > 0)) {
-    throw new RangeError(`ttlMs must be a positive whole number of milliseconds, got ${ttlMs}`);
-  }
-}
 
 export function createMemoryStore(options: MemoryStoreOptions): KeyValueStore {
   const clock = options.clock ?? systemClock;

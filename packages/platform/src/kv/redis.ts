@@ -3,7 +3,7 @@
 // offline queue, 2 s timeouts) and reconnection happens in the background; an unreachable server at
 // start-up rejects within seconds and leaves no reconnect loop behind.
 import { Redis } from 'ioredis';
-import type { KeyValueStore, MessageHandler } from './types.js';
+import { assertTtl, type KeyValueStore, type Subscription } from './types.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -11,11 +11,6 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /** Receives what no caller can: a subscriber's handler failing, a connection lost after start-up. */
   onError: (error: unknown) => void;
-}
-
-interface Subscription {
-  handler: MessageHandler;
-  active: boolean;
 }
 
 interface Channel {
@@ -31,12 +26,6 @@ if value == tonumber(ARGV[1]) and tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE
 return value`;
 
 type ScriptedRedis = Redis & { kvIncrement(key: string, by: number, ttlMs: number): Promise<number> };
-
-function assertTtl(ttlMs: number | undefined): void {
-  if (ttlMs !== undefined && !(Number.isSafeInteger(ttlMs) && ttlMs > 0)) {
-    throw new RangeError(`ttlMs must be a positive whole number of milliseconds, got ${ttlMs}`);
-  }
-}
 
 /** The URL as it may appear in an error message: the password masked. */
 function printable(url: string): string {

@@ -1,6 +1,7 @@
 // The key-value and pub/sub contract shared by the Redis implementation (REDIS_URL) and the
 // in-process memory implementation (embedded default). One contract test suite runs against both,
-// so code written against this interface behaves the same on either.
+// so code written against this interface behaves the same on either. The TTL rule and the
+// subscription record are shared by both implementations.
 
 export interface SetOptions {
   /** Expire the key after this many milliseconds. */
@@ -28,4 +29,17 @@ export interface KeyValueStore {
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One handler's subscription; inactive once unsubscribed, so in-flight messages are dropped. */
+export interface Subscription {
+  handler: MessageHandler;
+  active: boolean;
+}
+
+/** Both backends refuse a bad TTL before touching any data. */
+export function assertTtl(ttlMs: number | undefined): void {
+  if (ttlMs !== undefined && !(Number.isSafeInteger(ttlMs) && ttlMs > 0)) {
+    throw new RangeError(`ttlMs must be a positive whole number of milliseconds, got ${ttlMs}`);
+  }
 }

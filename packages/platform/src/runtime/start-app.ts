@@ -72,7 +72,10 @@ export async function startApp(
     const applied = await runMigrations(db, [platformMigrations, ...definition.migrations], logger);
     logger.info({ event: 'migrations_applied', count: applied.length }, 'migrations up to date');
     await recordInstanceStart(db, config.appName);
-    kv = await createKeyValueStore(config.redisUrl ? { url: config.redisUrl } : {});
+    kv = await createKeyValueStore({
+      ...(config.redisUrl ? { url: config.redisUrl } : {}),
+      onError: (error) => logger.error({ event: 'kv_error', err: error }, 'key-value store error'),
+    });
   } catch (error) {
     await db.close();
     await flush();

@@ -2,5 +2,6 @@
 export { createFakeClock, type FakeClock } from './clock.js';
 export { createTestDatabase } from './database.js';
 export { defineFactory } from './factory.js';
+export { defineKeyValueContract } from './kv-contract.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
 export { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';

@@ -55,7 +55,10 @@ export async function buildTestApp(
   });
   const db = await createTestDatabase([platformMigrations, ...definition.migrations]);
   const redisUrl = process.env.REDIS_URL;
-  const kv = await createKeyValueStore(redisUrl ? { url: redisUrl, keyPrefix: `test:${randomUUID()}:` } : {});
+  const kv = await createKeyValueStore({
+    ...(redisUrl ? { url: redisUrl, keyPrefix: `test:${randomUUID()}:` } : {}),
+    onError: (error) => logger.error({ event: 'kv_error', err: error }, 'key-value store error'),
+  });
   const clock = createFakeClock();
   const jobs = createJobRunner(db, logger);
   const app = await buildApp(definition, { config, logger, db, kv, jobs, clock });
