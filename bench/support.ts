@@ -1,7 +1,10 @@
-// Shared by the benchmarks: start a server entry in its own process (resolving with its URL once it
-// logs "listening on http://…", its output drained so it never blocks on a full pipe), and load a
-// URL with autocannon, reducing the result to the figures docs/benchmarks.md reports.
+// Shared by the benchmarks: start a server entry in its own process, and load a URL with
+// autocannon, reducing the result to the figures docs/benchmarks.md reports.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -30,29 +33,46 @@ export interface ChildServer {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export function startChildServer(entry: string, env: Record<string, string>): Promise<ChildServer> {
+/** The run with the median throughput (its latencies belong to the same run). */
+export function median(runs: Figures[]): Figures {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)] as Figures;
+}
+
+/**
+ * Starts a server entry in its own process with stdout going to a file (as it would to a log
+ * collector), never through this process, which would otherwise compete with the load generator
+ * for CPU; resolves once the server has written "listening on http://…".
+ */
+export async function startChildServer(entry: string, env: Record<string, string>): Promise<ChildServer> {
+  const logDirectory = mkdtempSync(join(tmpdir(), 'bench-server-'));
+  const logFile = join(logDirectory, 'stdout.log');
+  const output = openSync(logFile, 'w');
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', output, 'inherit'],
   });
+  closeSync(output);
+  // Never leave a server behind if the benchmark itself fails.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    process.off('exit', killOnExit);
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(logDirectory, { recursive: true, force: true });
   };
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(seen);
-      if (!match?.[1]) return;
-      child.stdout?.off('data', onData);
-      child.stdout?.resume();
-      resolve({ url: match[1], child, stop });
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
-  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode} before listening`);
+    const match = /listening on (http:\/\/[\d.:]+)/.exec(readFileSync(logFile, 'utf8'));
+    if (match?.[1]) return { url: match[1], child, stop };
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`${entry} did not start listening within 60 s`);
 }

@@ -1,6 +1,7 @@
 // Owns the embedded database: PGlite (real PostgreSQL compiled to WebAssembly) on a data directory,
 // in memory, or restored from a dump. It is a single session, so every statement, transaction and
 // held session goes through one SessionQueue; callers see the same Database contract as on a server.
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { INT8_OID, parseInt8 } from './int8.js';
@@ -19,6 +20,8 @@ export interface PgliteOptions {
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<PGlite> {
+  // A fresh deployment has no data directory yet; PGlite only creates the last level.
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   return PGlite.create({
     parsers: { [INT8_OID]: parseInt8 },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),

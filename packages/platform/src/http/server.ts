@@ -121,18 +121,19 @@ export async function createServer(
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;
     metrics.observe(request.method, route, reply.statusCode, durationMs / 1000);
-    runWithRequestContext({ requestId: request.id }, () => {
-      logger.info(
-        {
-          event: 'http_request_complete',
-          method: request.method,
-          route,
-          status: reply.statusCode,
-          durationMs: Math.round(durationMs * 1000) / 1000,
-        },
-        'http_request_complete',
-      );
-    });
+    // The request id is passed directly: this hook runs outside the request's async context and a
+    // second context switch per request measurably costs throughput.
+    logger.info(
+      {
+        event: 'http_request_complete',
+        requestId: request.id,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+      },
+      'http_request_complete',
+    );
     done();
   });
 

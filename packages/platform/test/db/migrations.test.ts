@@ -92,9 +92,10 @@ describe('migrations', () => {
 });
 
 describe('embedded database on disk', () => {
-  it('keeps committed data across a restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'pglite-restart-'));
-    directories.push(dataDir);
+  it('creates its data directory on first start and keeps committed data across a restart', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'pglite-restart-'));
+    directories.push(parent);
+    const dataDir = join(parent, 'fresh', 'app', 'pglite');
     const set = migrationDirectory({ '0001_notes.sql': 'create table notes (body text);' });
     const options = { dataDir, poolMax: 1, applicationName: 'restart-test' };
     const first = await createDatabase(options);
