@@ -7,7 +7,7 @@ import { createServer as createHttpServer } from 'node:http';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { PlatformConfig } from '../config/index.js';
 import type { Database } from '../db/types.js';
 import type { JobRunner } from '../jobs/index.js';
@@ -71,7 +71,8 @@ export async function createServer(
     // The root logger already stamps the request id from the request context on every line, so a
     // per-request child logger would only cost an allocation per request.
     childLoggerFactory: (parent) => parent,
-    disableRequestLogging: true,
+    // Fastify's own per-request lines are off: the kernel writes one line per request itself.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdFor,
     // A hop count means "trust that many proxies in front of us".
     trustProxy:
