@@ -11,8 +11,8 @@ import {
   importSPKI,
   type JWK,
   type JWTPayload,
-  type KeyLike,
   jwtVerify,
+  type KeyLike,
   SignJWT,
 } from 'jose';
 import type { AuthSettings } from '../config/index.js';
