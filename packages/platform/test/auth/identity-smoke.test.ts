@@ -13,11 +13,17 @@ describe('identity end to end', () => {
 
   it('signs up, uses a guarded route, signs in and out', async () => {
     const user = await signUp(t, { role: 'editor' });
-    expect((await t.app.inject({ method: 'GET', url: '/things', headers: bearer(user) })).json()).toEqual({ userId: user.id });
+    expect((await t.app.inject({ method: 'GET', url: '/things', headers: bearer(user) })).json()).toEqual({
+      userId: user.id,
+    });
     const me = (await t.app.inject({ method: 'GET', url: '/auth/me', headers: bearer(user) })).json();
     expect(me).toMatchObject({ id: user.id, email: user.email, role: 'editor', twoFactorEnabled: false });
 
-    const login = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: user.email, password: goodPassword } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email: user.email, password: goodPassword },
+    });
     expect(login.statusCode).toBe(200);
     const second = login.json();
     const logout = await t.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(second) });
@@ -25,13 +31,22 @@ describe('identity end to end', () => {
     const after = await t.app.inject({ method: 'GET', url: '/things', headers: bearer(second) });
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('session_revoked');
-    expect((await t.app.inject({ method: 'GET', url: '/things', headers: bearer(user) })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/things', headers: bearer(user) })).statusCode).toBe(
+      200,
+    );
   });
 
   it('lists the identity routes in the API document', async () => {
     const document = (await t.app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/auth/signup', '/auth/login', '/auth/login/2fa', '/auth/refresh', '/auth/sessions', '/auth/2fa/setup']),
+      expect.arrayContaining([
+        '/auth/signup',
+        '/auth/login',
+        '/auth/login/2fa',
+        '/auth/refresh',
+        '/auth/sessions',
+        '/auth/2fa/setup',
+      ]),
     );
   });
 });
