@@ -77,6 +77,7 @@ export function createAccountService(deps: AccountDependencies) {
   const { db, kv, clock, hasher, throttle, sessions, tokens, twoFactor } = deps;
   const kysely = identityDb(db);
   const challengeKey = (token: string) => `auth:login-challenge:${hashSecretToken(token)}`;
+  const challengeAttemptsKey = (token: string) => `auth:login-challenge-attempts:${hashSecretToken(token)}`;
 
   async function signIn(userId: string, role: string, origin: RequestOrigin): Promise<SignedIn> {
     const { sessionId, refreshToken } = await sessions.start(userId, origin);
@@ -209,7 +210,7 @@ export function createAccountService(deps: AccountDependencies) {
       }
       if (user.totp_enabled_at) {
         const challengeToken = newSecretToken();
-        await kv.set(challengeKey(challengeToken), JSON.stringify({ userId: user.id, email, failures: 0 }), {
+        await kv.set(challengeKey(challengeToken), JSON.stringify({ userId: user.id, email }), {
           ttlMs: CHALLENGE_TTL_SECONDS * 1000,
         });
         await recordAudit(kysely, clock, origin, {
@@ -235,15 +236,19 @@ export function createAccountService(deps: AccountDependencies) {
         detail: 'The sign-in challenge is invalid or has expired; sign in again.',
       });
       if (!stored) throw invalid;
-      const challenge = JSON.parse(stored) as { userId: string; email: string; failures: number };
+      const challenge = JSON.parse(stored) as { userId: string; email: string };
+      // An attempt is counted atomically before the proof is checked, so guesses sent at once cannot
+      // all read the same count and exceed the limit together.
+      const attempt = await kv.increment(challengeAttemptsKey(challengeToken), 1, {
+        ttlMs: CHALLENGE_TTL_SECONDS * 1000,
+      });
+      if (attempt > CHALLENGE_MAX_ATTEMPTS) {
+        await kv.delete(key);
+        throw invalid;
+      }
       const method = await twoFactor.verify(challenge.userId, proof);
       if (!method) {
-        const failures = challenge.failures + 1;
-        if (failures >= CHALLENGE_MAX_ATTEMPTS) await kv.delete(key);
-        else
-          await kv.set(key, JSON.stringify({ ...challenge, failures }), {
-            ttlMs: (await kv.ttlMs(key)) ?? 1,
-          });
+        if (attempt >= CHALLENGE_MAX_ATTEMPTS) await kv.delete(key);
         await recordAudit(kysely, clock, origin, {
           actorId: challenge.userId,
           action: 'auth.second_factor_failed',

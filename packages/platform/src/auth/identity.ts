@@ -52,7 +52,9 @@ export function requestOrigin(request: FastifyRequest): RequestOrigin {
 
 const unauthenticated = (code: string, detail: string) =>
   new AppError({ kind: 'unauthenticated', code, detail });
-const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+)$/;
+// The scheme is case-insensitive (RFC 7235 2.1). An empty signature segment is still a JWS in form
+// ("header.payload." is how `alg: none` tokens look): verification refuses it as token_invalid.
+const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/i;
 
 export async function createIdentity(dependencies: ServerDependencies, options: IdentityOptions) {
   const { config, db, kv, clock, jobs } = dependencies;

@@ -3,6 +3,7 @@
 // locks the pair out for twice as long as the previous one, from 1 s up to 15 min; the account-wide
 // count has a higher threshold so an attacker spraying from many addresses is slowed too, while the
 // cap and a successful password reset keep anyone from locking an owner out for good.
+import { randomUUID } from 'node:crypto';
 import type { KeyValueStore } from '../kv/types.js';
 
 export interface LoginThrottleSettings {
@@ -32,8 +33,10 @@ export function createLoginThrottle(kv: KeyValueStore, settings: LoginThrottleSe
   const maxDelayMs = settings.maxDelayMs ?? 15 * 60 * 1000;
   const memoryMs = settings.memoryMs ?? 24 * 60 * 60 * 1000;
 
-  // Every key carries the account's generation; a reset bumps it, orphaning all counters and
-  // locks of that account (per address too) at once. Orphans expire on their own.
+  // Every key carries the account's generation; a reset replaces it, orphaning all counters and
+  // locks of that account (per address too) at once. Orphans expire on their own. A generation is
+  // random, never a counter: the generation key expires, and a counter would then start again at a
+  // number whose counters and locks may still be alive, so a later reset could bring them back.
   const generationKey = (account: string) => `auth:login-generation:${account}`;
   const keys = async (account: string, address: string) => {
     const scope = `${account}#${(await kv.get(generationKey(account))) ?? '0'}`;
@@ -75,7 +78,7 @@ export function createLoginThrottle(kv: KeyValueStore, settings: LoginThrottleSe
     },
 
     async clearAccount(account) {
-      await kv.increment(generationKey(account), 1, { ttlMs: memoryMs });
+      await kv.set(generationKey(account), randomUUID(), { ttlMs: memoryMs });
     },
   };
 }

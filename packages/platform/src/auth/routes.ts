@@ -3,7 +3,7 @@
 // clients may ask for cookies (`useCookies: true`): tokens then travel only in __Host- cookies
 // (Secure, HttpOnly, SameSite=Strict), never in the body where scripts could read them.
 import cookie from '@fastify/cookie';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../errors/index.js';
 import type { PlatformServer } from '../http/server.js';
@@ -16,6 +16,12 @@ const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH * 4 
 const Code = Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' });
 const RecoveryCode = Type.String({ minLength: 10, maxLength: 64 });
 const OpaqueToken = Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
+// The services normalise emails (trim, NFKC, lower case), but the schema's email format runs first
+// and would refuse the spaces an autofilled or pasted address often carries, so they go before it.
+async function trimEmail(request: FastifyRequest): Promise<void> {
+  const body = request.body as { email?: unknown } | null | undefined;
+  if (body && typeof body.email === 'string') body.email = body.email.trim();
+}
 const UseCookies = Type.Optional(
   Type.Boolean({ description: 'Browser clients: receive tokens as __Host- cookies only.' }),
 );
@@ -96,6 +102,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/signup',
     {
+      preValidation: trimEmail,
       schema: {
         tags,
         summary: 'Create an account and sign in',
@@ -120,6 +127,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/login',
     {
+      preValidation: trimEmail,
       schema: {
         tags,
         summary: 'Sign in with email and password',
@@ -344,6 +352,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/password/forgot',
     {
+      preValidation: trimEmail,
       schema: {
         tags,
         summary: 'Mail a password reset code (answers the same whether or not the account exists)',

@@ -1,6 +1,7 @@
-// Owns the second factor of an account: enrolment (a sealed TOTP secret, enabled only once a code
-// proves the authenticator has it), verification that refuses replayed codes by recording the last
-// accepted step in the same UPDATE that accepts it, single-use recovery codes, and disabling.
+// Owns the second factor of an account: enrolment (a TOTP secret sealed to its user, enabled only
+// once a code proves the authenticator has it), verification that refuses replayed codes by
+// recording the last accepted step in the same UPDATE that accepts it, single-use recovery codes,
+// and disabling.
 import { sql } from 'kysely';
 import { withTransaction } from '../db/transaction.js';
 import type { Database } from '../db/types.js';
@@ -19,13 +20,27 @@ export interface SecondFactorProof {
 export function createTwoFactorService(db: Database, clock: Clock, sealer: Sealer, issuer: string) {
   const kysely = identityDb(db);
 
+  // The user id is the sealing context: a sealed secret copied onto another user's row does not open.
+  function openSecret(userId: string, sealed: string): string {
+    try {
+      return sealer.open(sealed, userId);
+    } catch (cause) {
+      throw new AppError({
+        kind: 'internal',
+        code: 'two_factor_secret_unreadable',
+        detail: `The stored TOTP secret of user ${userId} cannot be opened`,
+        cause,
+      });
+    }
+  }
+
   async function loadSecret(userId: string) {
     const row = await kysely
       .selectFrom('auth_users')
-      .select(['email', 'totp_secret_sealed', 'totp_enabled_at', 'totp_last_step'])
+      .select(['totp_secret_sealed', 'totp_enabled_at', 'totp_last_step'])
       .where('id', '=', userId)
       .executeTakeFirstOrThrow();
-    return { ...row, secret: row.totp_secret_sealed ? sealer.open(row.totp_secret_sealed) : null };
+    return { ...row, secret: row.totp_secret_sealed ? openSecret(userId, row.totp_secret_sealed) : null };
   }
 
   /** Accepts a code once: the step is recorded by the same statement that checks it is newer. */
@@ -68,7 +83,12 @@ export function createTwoFactorService(db: Database, clock: Clock, sealer: Seale
 
     /** Starts (or restarts) enrolment; the factor is not active until `confirm`. */
     async begin(userId: string): Promise<{ secret: string; otpauthUri: string }> {
-      const { email, totp_enabled_at: enabledAt } = await loadSecret(userId);
+      // The pending secret, if any, is replaced unread.
+      const { email, totp_enabled_at: enabledAt } = await kysely
+        .selectFrom('auth_users')
+        .select(['email', 'totp_enabled_at'])
+        .where('id', '=', userId)
+        .executeTakeFirstOrThrow();
       if (enabledAt) {
         throw new AppError({
           kind: 'conflict',
@@ -79,7 +99,7 @@ export function createTwoFactorService(db: Database, clock: Clock, sealer: Seale
       const secret = generateTotpSecret();
       await kysely
         .updateTable('auth_users')
-        .set({ totp_secret_sealed: sealer.seal(secret), totp_last_step: null })
+        .set({ totp_secret_sealed: sealer.seal(secret, userId), totp_last_step: null })
         .where('id', '=', userId)
         .execute();
       return { secret, otpauthUri: totpUri({ secret, accountName: email, issuer }) };

@@ -66,7 +66,8 @@ export function authenticateConnection(
     socket.once('close', () => finish(null));
     socket.once('message', async (data) => {
       const token = readToken(data);
-      if (!token)
+      // An empty token is still an auth message: its sender must sign in (4401), not fix the protocol.
+      if (token === null)
         return finish(null, {
           code: WS_CLOSE.protocolError,
           reason: 'first message must be an auth message',

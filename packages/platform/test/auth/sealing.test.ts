@@ -1,12 +1,14 @@
-// Secrets sealed at rest open only with the same key and only untouched: the plaintext round-trips,
-// each seal uses a fresh IV, and a change to any part, another key or a malformed value throws
-// instead of returning wrong plaintext.
+// Secrets sealed at rest open only with the same key, the same context and only untouched: the
+// plaintext round-trips, each seal uses a fresh IV, and a change to any part, another key, another
+// context or a malformed value throws instead of returning wrong plaintext.
 import { describe, expect, it } from 'vitest';
 import { createSealer } from '../../src/auth/sealing.js';
 
 const KEY = 'k7Qp2vX9mR4tW8yB3nF6hJ1cL5sD0gZa';
 const OTHER_KEY = 'Zq8Wm3Rt6Yp1Vx4Nb7Kc0Hf2Jd5Ls9Ga';
 const SECRET = 'JUGMXS4HRSPVP3PV7VZ6LVDZPVGYZC6R';
+const USER_A = '0b6f2a4e-3c1d-4e8f-9a7b-5c2d1e0f3a4b';
+const USER_B = '7d1c9e2f-6a4b-4c3d-8e5f-1a2b3c4d5e6f';
 
 describe('createSealer', () => {
   const sealer = createSealer(KEY);
@@ -61,7 +63,29 @@ describe('createSealer', () => {
   });
 
   it('throws with another key', () => {
-    expect(() => createSealer(OTHER_KEY).open(sealer.seal(SECRET))).toThrow(/wrong key or tampered/);
+    expect(() => createSealer(OTHER_KEY).open(sealer.seal(SECRET))).toThrow(/could not be opened/);
+    expect(() => createSealer(OTHER_KEY).open(sealer.seal(SECRET, USER_A), USER_A)).toThrow(
+      /could not be opened/,
+    );
+  });
+
+  it('opens a value sealed with a context only with that same context', () => {
+    const sealed = sealer.seal(SECRET, USER_A);
+    expect(sealer.open(sealed, USER_A)).toBe(SECRET);
+    expect(createSealer(KEY).open(sealed, USER_A)).toBe(SECRET);
+  });
+
+  it('throws when a value sealed for one context is opened with another, or with none', () => {
+    const sealed = sealer.seal(SECRET, USER_A);
+    expect(() => sealer.open(sealed, USER_B)).toThrow(
+      'Sealed value could not be opened: wrong key, wrong context or tampered data',
+    );
+    expect(() => sealer.open(sealed, USER_A.toUpperCase())).toThrow(/could not be opened/);
+    expect(() => sealer.open(sealed)).toThrow(/could not be opened/);
+  });
+
+  it('throws when a value sealed without a context is opened with one', () => {
+    expect(() => sealer.open(sealer.seal(SECRET), USER_A)).toThrow(/could not be opened/);
   });
 
   it.each([
