@@ -138,6 +138,7 @@ export async function createServer(
     done();
   });
 
+  app.setErrorHandler(handleRequestError);
   const wildcard = config.corsOrigins.includes('*');
   const allowedOrigins = new Set(config.corsOrigins);
   await app.register(cors, {
@@ -162,7 +163,6 @@ export async function createServer(
     }
   });
 
-  app.setErrorHandler(handleRequestError);
   installNotFoundHandler(app);
 
   await app.register(swagger, {
