@@ -1,0 +1,33 @@
+// Owns the automatic ban: a client that sends more than a threshold of requests in a window (counted
+// with the GCRA in a rate-limit store, so every instance counts together) is put on the ban list.
+import type { Ban, BanList } from './bans.js';
+import { definePolicy } from './policies.js';
+import type { RateLimitStore } from './store.js';
+
+export interface BanTriggerOptions {
+  store: RateLimitStore;
+  bans: BanList;
+  /** Requests a client may make per window; default 150. */
+  threshold?: number;
+  /** Default one minute. */
+  windowMs?: number;
+  /** How long a ban lasts; default one hour. */
+  banMs?: number;
+}
+
+export interface BanTrigger {
+  /** Counts one request of `client`; returns the ban when this request crossed the threshold, else null. */
+  record(client: string): Promise<Ban | null>;
+}
+
+export function createBanTrigger(options: BanTriggerOptions): BanTrigger {
+  const { store, bans, threshold = 150, windowMs = 60_000, banMs = 3_600_000 } = options;
+  const policy = definePolicy('ban-trigger', threshold, windowMs);
+  const reason = `more than ${threshold} requests in ${windowMs / 1000} s`;
+  return {
+    async record(client) {
+      const { allowed } = await store.consume(client, policy);
+      return allowed ? null : bans.ban(client, { durationMs: banMs, reason });
+    },
+  };
+}
