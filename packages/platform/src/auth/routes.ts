@@ -22,6 +22,10 @@ async function trimEmail(request: FastifyRequest): Promise<void> {
   const body = request.body as { email?: unknown } | null | undefined;
   if (body && typeof body.email === 'string') body.email = body.email.trim();
 }
+// A browser refreshing through its cookie sends no body at all; that is an empty set of options.
+async function bodylessAsEmpty(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
 const UseCookies = Type.Optional(
   Type.Boolean({ description: 'Browser clients: receive tokens as __Host- cookies only.' }),
 );
@@ -178,6 +182,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/refresh',
     {
+      preValidation: bodylessAsEmpty,
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new pair (the old one stops working)',

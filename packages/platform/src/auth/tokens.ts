@@ -3,6 +3,8 @@
 // every key has a `kid`, so keys rotate without logging anyone out: the current key signs, retired
 // keys keep verifying until their tokens have expired. Verification accepts nothing else: no
 // `alg: none`, no other algorithm, no unknown kid, and the claims must match this app.
+// A token that verified once is remembered (by its exact text) until it expires, so a client's
+// repeated requests skip the signature check; revocation is checked by the caller on every request.
 import { createHash, createPublicKey, createSecretKey, randomUUID } from 'node:crypto';
 import {
   calculateJwkThumbprint,
@@ -92,13 +94,66 @@ export interface TokenServiceOptions {
   settings: AuthSettings;
   jwtSecret: string;
   clock: Clock;
+  /** How many verified tokens to remember; the oldest is forgotten first. */
+  verifiedCacheSize?: number;
 }
+
+const DEFAULT_VERIFIED_CACHE_SIZE = 10_000;
 
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const { issuer, audience, settings, clock } = options;
   const algorithm = settings.jwtAlgorithm;
   const { signing, verifying } = await loadKeys(settings, options.jwtSecret);
   const byKid = new Map(verifying.map((entry) => [entry.kid, entry.key]));
+  const verified = new Map<string, AccessClaims>();
+  const cacheSize = options.verifiedCacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE;
+
+  function remember(token: string, claims: AccessClaims): void {
+    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
+    verified.set(token, claims);
+  }
+
+  async function verifySignedToken(token: string): Promise<AccessClaims> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(
+        token,
+        (header) => {
+          const key = header.kid === undefined ? undefined : byKid.get(header.kid);
+          if (!key) throw invalidToken();
+          return key;
+        },
+        {
+          algorithms: [algorithm],
+          issuer,
+          audience,
+          typ: 'JWT',
+          clockTolerance: settings.clockSkewSeconds,
+          currentDate: clock.now(),
+          requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp'],
+        },
+      ));
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') {
+        throw new AppError({
+          kind: 'unauthenticated',
+          code: 'token_expired',
+          detail: 'The access token has expired.',
+        });
+      }
+      throw invalidToken();
+    }
+    const {
+      sub,
+      jti,
+      exp,
+      role,
+      rtid,
+      token_type: tokenType,
+    } = payload as JWTPayload & Record<string, unknown>;
+    if (tokenType !== 'access' || typeof role !== 'string' || typeof rtid !== 'string') throw invalidToken();
+    return { sub: sub as string, jti: jti as string, exp: exp as number, role, rtid };
+  }
 
   return {
     async issue({ userId, role, sessionId }) {
@@ -119,46 +174,14 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     },
 
     async verify(token) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(
-          token,
-          (header) => {
-            const key = header.kid === undefined ? undefined : byKid.get(header.kid);
-            if (!key) throw invalidToken();
-            return key;
-          },
-          {
-            algorithms: [algorithm],
-            issuer,
-            audience,
-            typ: 'JWT',
-            clockTolerance: settings.clockSkewSeconds,
-            currentDate: clock.now(),
-            requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp'],
-          },
-        ));
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') {
-          throw new AppError({
-            kind: 'unauthenticated',
-            code: 'token_expired',
-            detail: 'The access token has expired.',
-          });
-        }
-        throw invalidToken();
-      }
-      const {
-        sub,
-        jti,
-        exp,
-        role,
-        rtid,
-        token_type: tokenType,
-      } = payload as JWTPayload & Record<string, unknown>;
-      if (tokenType !== 'access' || typeof role !== 'string' || typeof rtid !== 'string')
-        throw invalidToken();
-      return { sub: sub as string, jti: jti as string, exp: exp as number, role, rtid };
+      const known = verified.get(token);
+      // jose's rule: expired once now - skew reaches exp; an expired entry is verified again so the
+      // caller gets the same token_expired answer as without the cache.
+      if (known && clock.now().getTime() / 1000 - settings.clockSkewSeconds < known.exp) return known;
+      verified.delete(token);
+      const claims = await verifySignedToken(token);
+      remember(token, claims);
+      return claims;
     },
 
     jwks: () => ({ keys: verifying.flatMap((entry) => (entry.publicJwk ? [entry.publicJwk] : [])) }),

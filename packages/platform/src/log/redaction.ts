@@ -9,7 +9,9 @@ const CIRCULAR = '[Circular]';
 const MAX_DEPTH = 8;
 
 // Compared after lower-casing and dropping `_` and `-`, so `client_secret`, `X-Api-Key` and
-// `setCookie` are all caught. Short names match exactly: as substrings they would hit `footprint`
+// `setCookie` are all caught. A bare `code` is not redacted: it names error codes on every error
+// line; one-time codes travel under the names above and request bodies are never logged.
+// Short names match exactly: as substrings they would hit `footprint`
 // (otp), `span` (pan) or `spinner` (pin).
 const SENSITIVE_PARTS = [
   'password',
@@ -23,8 +25,11 @@ const SENSITIVE_PARTS = [
   'privatekey',
   'sessionid',
   'cardnumber',
-  'recoverycodes',
-  'backupcodes',
+  'recoverycode',
+  'backupcode',
+  'otpcode',
+  'resetcode',
+  'verificationcode',
 ];
 const SENSITIVE_NAMES = new Set(['otp', 'totp', 'pin', 'pan', 'cvc', 'cvv', 'iban', 'jwt']);
 

@@ -293,6 +293,39 @@ describe('the token service on its own', () => {
     });
   });
 
+  it('answers token_expired for a token it verified before, from exactly exp + skew on', async () => {
+    const tokens = await service();
+    const issued = await tokens.issue({ userId: 'user-1', role: 'member', sessionId: 'session-1' });
+    const expiresAt = issued.expiresAt.getTime() + config.auth.clockSkewSeconds * 1000;
+    await tokens.verify(issued.token);
+    clock.set(new Date(expiresAt - 1));
+    expect((await tokens.verify(issued.token)).sub).toBe('user-1');
+    clock.set(new Date(expiresAt));
+    await expect(tokens.verify(issued.token)).rejects.toMatchObject({ code: 'token_expired' });
+  });
+
+  it('keeps verifying every token when more are in use than it remembers', async () => {
+    const tokens = await createTokenService({
+      issuer: 'ident',
+      audience: 'ident-api',
+      settings: config.auth,
+      jwtSecret: config.secrets.jwt,
+      clock,
+      verifiedCacheSize: 2,
+    });
+    const issued = await Promise.all(
+      ['a', 'b', 'c'].map((userId) => tokens.issue({ userId, role: 'member', sessionId: `s-${userId}` })),
+    );
+    for (let round = 0; round < 3; round++)
+      for (const [index, { token }] of issued.entries())
+        expect((await tokens.verify(token)).sub).toBe(['a', 'b', 'c'][index]);
+    const [header, payload, signature = ''] = (issued[0] as { token: string }).token.split('.');
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    await expect(tokens.verify(`${header}.${payload}.${flipped}`)).rejects.toMatchObject({
+      code: 'token_invalid',
+    });
+  });
+
   it('rejects with token_expired once past exp and the skew', async () => {
     const tokens = await service();
     const issued = await tokens.issue({ userId: 'user-1', role: 'member', sessionId: 'session-1' });
