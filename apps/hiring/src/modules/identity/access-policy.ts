@@ -4,10 +4,12 @@ import { defineAccessPolicy } from '@app/platform';
 
 export const hiringAccessPolicy = defineAccessPolicy({
   grants: {
-    candidate: ['jobs:read', 'applications:own', 'assessments:take', 'profile:own'],
+    candidate: ['jobs:read', 'jobs:act', 'applications:own', 'assessments:take', 'profile:own'],
     employer: [
       'jobs:read',
       'jobs:write',
+      'organisations:own',
+      'applications:manage',
       'candidates:rank',
       'assessments:invite',
       'billing:own',

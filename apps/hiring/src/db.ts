@@ -1,0 +1,135 @@
+// Owns the Kysely row types of the hiring tables (migrations/), so the repositories query them with
+// checked column names. Money is an integer in minor units; bigint columns arrive as numbers (the
+// platform parses int8 when it is a safe integer).
+import type { Database, IdentitySchema } from '@app/platform';
+import type { ColumnType, Generated, Kysely } from 'kysely';
+
+export type SalaryInterval = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH' | 'YEAR';
+export type WorkplaceType = 'on_site' | 'hybrid' | 'remote';
+export type EmploymentType =
+  | 'FULL_TIME'
+  | 'PART_TIME'
+  | 'CONTRACTOR'
+  | 'TEMPORARY'
+  | 'INTERN'
+  | 'VOLUNTEER'
+  | 'PER_DIEM'
+  | 'OTHER';
+export type SkillLevel = 1 | 2 | 3 | 4 | 5;
+export type MemberRole = 'owner' | 'recruiter' | 'viewer';
+export type JobStatus = 'draft' | 'published' | 'closed';
+export type StageOutcome = 'open' | 'hired' | 'rejected';
+
+type Json<T> = ColumnType<T, string, string>;
+/** A JSON column with a database default: optional on insert. */
+type DefaultedJson<T> = ColumnType<T, string | undefined, string>;
+
+export interface HiringTables {
+  hiring_organisations: {
+    id: Generated<string>;
+    name: string;
+    job_postings_limit: number | null;
+    job_postings_used: Generated<number>;
+    created_at: Date;
+  };
+  hiring_organisation_members: {
+    organisation_id: string;
+    user_id: string;
+    role: MemberRole;
+    created_at: Date;
+  };
+  hiring_candidates: {
+    user_id: string;
+    headline: string;
+    skills: Json<Array<{ name: string; level: SkillLevel }>>;
+    years_experience: number;
+    city: string | null;
+    region: string | null;
+    country: string | null;
+    remote_preference: 'remote' | 'hybrid' | 'on_site' | 'any';
+    salary_min: number | null;
+    salary_max: number | null;
+    salary_currency: string | null;
+    salary_interval: SalaryInterval | null;
+    resume_text: string;
+    discoverable: boolean;
+    updated_at: Date;
+  };
+  hiring_jobs: {
+    id: Generated<string>;
+    organisation_id: string | null;
+    status: JobStatus;
+    title: string;
+    company: string;
+    description_html: Generated<string>;
+    description_text: Generated<string>;
+    city: string | null;
+    region: string | null;
+    country: string | null;
+    workplace_type: WorkplaceType | null;
+    employment_type: EmploymentType | null;
+    salary_min: number | null;
+    salary_max: number | null;
+    salary_currency: string | null;
+    salary_interval: SalaryInterval | null;
+    skills: DefaultedJson<Array<{ name: string; level: SkillLevel | null; required: boolean }>>;
+    min_years_experience: number | null;
+    posted_at: Date | null;
+    valid_through: Date | null;
+    url: string | null;
+    canonical_url: string | null;
+    source: Generated<string>;
+    source_job_id: string | null;
+    fingerprint: string | null;
+    created_by: string | null;
+    created_at: Date;
+    updated_at: Date;
+    closed_at: Date | null;
+    search: ColumnType<string, never, never>;
+  };
+  hiring_saved_jobs: { candidate_id: string; job_id: string; saved_at: Date };
+  hiring_dismissed_jobs: { candidate_id: string; job_id: string; dismissed_at: Date };
+  hiring_pipeline_stages: {
+    id: Generated<string>;
+    organisation_id: string;
+    key: string;
+    name: string;
+    position: number;
+    outcome: StageOutcome;
+  };
+  hiring_applications: {
+    id: Generated<string>;
+    job_id: string;
+    candidate_id: string;
+    organisation_id: string;
+    cover_note: string | null;
+    stage_id: string;
+    stage_entered_at: Date;
+    rejection_reason: string | null;
+    created_at: Date;
+  };
+  hiring_application_stage_history: {
+    id: Generated<number>;
+    application_id: string;
+    from_stage_id: string | null;
+    to_stage_id: string;
+    moved_by: string | null;
+    reason: string | null;
+    moved_at: Date;
+  };
+  hiring_application_notes: {
+    id: Generated<string>;
+    application_id: string;
+    author_id: string | null;
+    body: string;
+    rating: number | null;
+    created_at: Date;
+  };
+}
+
+export type HiringSchema = HiringTables & IdentitySchema;
+export type HiringDb = Kysely<HiringSchema>;
+
+export function hiringDb(db: Database): HiringDb {
+  return db.kysely as unknown as HiringDb;
+}

@@ -1,0 +1,120 @@
+// Owns candidate profiles: a candidate writes and reads their own (skills folded to one spelling,
+// salary range checked), and other modules load the profiles an employer is allowed to see: those
+// of candidates who applied to the organisation, or who opted into discovery.
+import { AppError, type Clock, type Database } from '@app/platform';
+import type { Selectable } from 'kysely';
+import { type HiringTables, hiringDb } from '../../db.js';
+import { normaliseSkillName } from '../jobs/text.js';
+import type { Profile, ProfileInput } from './schemas.js';
+
+type CandidateRow = Selectable<HiringTables['hiring_candidates']>;
+
+export function toProfile(row: CandidateRow): Profile {
+  return {
+    userId: row.user_id,
+    headline: row.headline,
+    skills: row.skills,
+    yearsExperience: row.years_experience,
+    location: { city: row.city, region: row.region, country: row.country },
+    remotePreference: row.remote_preference,
+    desiredSalary:
+      row.salary_currency && row.salary_interval
+        ? {
+            min: row.salary_min,
+            max: row.salary_max,
+            currency: row.salary_currency,
+            interval: row.salary_interval,
+          }
+        : null,
+    resumeText: row.resume_text,
+    discoverable: row.discoverable,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function createCandidateService(db: Database, clock: Clock) {
+  const kysely = hiringDb(db);
+
+  return {
+    async get(userId: string): Promise<Profile> {
+      const row = await kysely
+        .selectFrom('hiring_candidates')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!row) {
+        throw new AppError({
+          kind: 'not_found',
+          code: 'candidate_profile_missing',
+          detail: 'You have no candidate profile yet; PUT one first.',
+        });
+      }
+      return toProfile(row);
+    },
+
+    async save(userId: string, input: ProfileInput): Promise<Profile> {
+      const salary = input.desiredSalary;
+      if (salary && salary.min !== null && salary.max !== null && salary.min > salary.max) {
+        throw new AppError({
+          kind: 'invalid_input',
+          code: 'salary_range_inverted',
+          detail: 'desiredSalary.min must not be above desiredSalary.max.',
+          fields: [{ path: '/body/desiredSalary/min', message: 'must be <= desiredSalary.max' }],
+        });
+      }
+      // One entry per skill: the highest level given wins.
+      const skills = new Map<string, 1 | 2 | 3 | 4 | 5>();
+      for (const skill of input.skills) {
+        const name = normaliseSkillName(skill.name);
+        skills.set(name, Math.max(skills.get(name) ?? 0, skill.level) as 1 | 2 | 3 | 4 | 5);
+      }
+      const columns = {
+        headline: input.headline.trim(),
+        skills: JSON.stringify([...skills].map(([name, level]) => ({ name, level }))),
+        years_experience: input.yearsExperience,
+        city: input.location.city,
+        region: input.location.region,
+        country: input.location.country,
+        remote_preference: input.remotePreference,
+        salary_min: salary?.min ?? null,
+        salary_max: salary?.max ?? null,
+        salary_currency: salary?.currency ?? null,
+        salary_interval: salary?.interval ?? null,
+        resume_text: input.resumeText,
+        discoverable: input.discoverable,
+        updated_at: clock.now(),
+      };
+      const row = await kysely
+        .insertInto('hiring_candidates')
+        .values({ user_id: userId, ...columns })
+        .onConflict((conflict) => conflict.column('user_id').doUpdateSet(columns))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toProfile(row);
+    },
+
+    /** Profiles an organisation may rank: applicants to its jobs, and candidates open to discovery. */
+    async visibleTo(organisationId: string): Promise<Profile[]> {
+      const rows = await kysely
+        .selectFrom('hiring_candidates as c')
+        .selectAll('c')
+        .where((eb) =>
+          eb.or([
+            eb('c.discoverable', '=', true),
+            eb.exists(
+              eb
+                .selectFrom('hiring_applications as a')
+                .select('a.id')
+                .whereRef('a.candidate_id', '=', 'c.user_id')
+                .where('a.organisation_id', '=', organisationId),
+            ),
+          ]),
+        )
+        .orderBy('c.user_id')
+        .execute();
+      return rows.map(toProfile);
+    },
+  };
+}
+
+export type CandidateService = ReturnType<typeof createCandidateService>;

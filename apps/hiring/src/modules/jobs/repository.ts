@@ -1,0 +1,154 @@
+// Owns the SQL of jobs: rows in and out of hiring_jobs, the filtered listing with its keyset cursor
+// (posted_at desc, id desc, so pages never skip or repeat a row while new jobs arrive), and the
+// organisation's published-jobs counter that the postings quota is enforced on.
+import type { Selectable, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { HiringDb, HiringSchema, HiringTables } from '../../db.js';
+import type { Job, JobListFilters } from './schemas.js';
+
+export type JobRow = Selectable<HiringTables['hiring_jobs']>;
+type Executor = HiringDb | Transaction<HiringSchema>;
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toJob(row: JobRow): Job {
+  const salary =
+    row.salary_currency && row.salary_interval
+      ? {
+          min: row.salary_min,
+          max: row.salary_max,
+          currency: row.salary_currency,
+          interval: row.salary_interval,
+        }
+      : null;
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    status: row.status,
+    title: row.title,
+    company: row.company,
+    descriptionHtml: row.description_html,
+    descriptionText: row.description_text,
+    location: { city: row.city, region: row.region, country: row.country },
+    workplaceType: row.workplace_type,
+    employmentType: row.employment_type,
+    salary,
+    skills: row.skills,
+    minYearsExperience: row.min_years_experience,
+    postedAt: iso(row.posted_at),
+    validThrough: iso(row.valid_through),
+    url: row.url,
+    source: row.source,
+    sourceJobId: row.source_job_id,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    closedAt: iso(row.closed_at),
+  };
+}
+
+export interface Cursor {
+  postedAt: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.postedAt, cursor.id])).toString('base64url');
+}
+
+/** Undefined when the text is not a cursor this API issued. */
+export function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [postedAt, id] = value;
+    if (typeof postedAt !== 'string' || Number.isNaN(Date.parse(postedAt))) return undefined;
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    return { postedAt, id };
+  } catch {
+    return undefined;
+  }
+}
+
+const csv = (text: string | undefined) => (text ? text.split(',').map((part) => part.trim()) : []);
+
+export function createJobRepository(kysely: HiringDb) {
+  return {
+    find(id: string, executor: Executor = kysely): Promise<JobRow | undefined> {
+      return executor.selectFrom('hiring_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** Published jobs matching the filters, newest first, one row more than the page to tell if more follow. */
+    listPublished(filters: JobListFilters, after: Cursor | undefined, pageSize: number): Promise<JobRow[]> {
+      let query = kysely.selectFrom('hiring_jobs').selectAll().where('status', '=', 'published');
+      if (filters.q)
+        query = query.where(sql<boolean>`search @@ websearch_to_tsquery('english', ${filters.q})`);
+      if (filters.city) query = query.where(sql<boolean>`lower(city) = lower(${filters.city})`);
+      if (filters.country) query = query.where('country', '=', filters.country);
+      const workplaces = csv(filters.workplaceType) as JobRow['workplace_type'][];
+      if (workplaces.length > 0) query = query.where('workplace_type', 'in', workplaces);
+      const employment = csv(filters.employmentType) as JobRow['employment_type'][];
+      if (employment.length > 0) query = query.where('employment_type', 'in', employment);
+      // Salary ranges overlap the wanted range; jobs without a salary are left out once one is asked for.
+      if (filters.salaryMin !== undefined)
+        query = query.where(sql<boolean>`coalesce(salary_max, salary_min) >= ${filters.salaryMin}`);
+      if (filters.salaryMax !== undefined)
+        query = query.where(sql<boolean>`coalesce(salary_min, salary_max) <= ${filters.salaryMax}`);
+      if (filters.currency) query = query.where('salary_currency', '=', filters.currency);
+      const skills = csv(filters.skills).map((skill) => skill.toLowerCase());
+      if (skills.length > 0) {
+        query = query.where((eb) =>
+          eb.or(skills.map((name) => eb(sql`skills`, '@>', sql`${JSON.stringify([{ name }])}::jsonb`))),
+        );
+      }
+      if (filters.postedSince) query = query.where('posted_at', '>=', new Date(filters.postedSince));
+      if (after) {
+        query = query.where((eb) =>
+          eb(eb.refTuple('posted_at', 'id'), '<', eb.tuple(new Date(after.postedAt), after.id)),
+        );
+      }
+      return query
+        .orderBy('posted_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(pageSize + 1)
+        .execute();
+    },
+
+    listForOrganisation(organisationId: string): Promise<JobRow[]> {
+      return kysely
+        .selectFrom('hiring_jobs')
+        .selectAll()
+        .where('organisation_id', '=', organisationId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(500)
+        .execute();
+    },
+
+    /** Takes one published-job slot when the quota allows; false when it is used up. */
+    async takePostingSlot(trx: Transaction<HiringSchema>, organisationId: string): Promise<boolean> {
+      const taken = await trx
+        .updateTable('hiring_organisations')
+        .set((eb) => ({ job_postings_used: eb('job_postings_used', '+', 1) }))
+        .where('id', '=', organisationId)
+        .where((eb) =>
+          eb.or([
+            eb('job_postings_limit', 'is', null),
+            eb('job_postings_used', '<', eb.ref('job_postings_limit')),
+          ]),
+        )
+        .executeTakeFirst();
+      return taken.numUpdatedRows === 1n;
+    },
+
+    async releasePostingSlot(trx: Transaction<HiringSchema>, organisationId: string): Promise<void> {
+      await trx
+        .updateTable('hiring_organisations')
+        .set((eb) => ({ job_postings_used: eb('job_postings_used', '-', 1) }))
+        .where('id', '=', organisationId)
+        .where('job_postings_used', '>', 0)
+        .execute();
+    },
+  };
+}
+
+export type JobRepository = ReturnType<typeof createJobRepository>;

@@ -1,0 +1,227 @@
+// Owns the life of an employer's job: a draft is created and edited by members who may write,
+// publishing takes a slot of the organisation's job-postings quota (atomically, so two publishes
+// cannot both take the last slot) and closing gives it back. Anyone may read published and closed
+// jobs; drafts are visible to the organisation's members only.
+import { AppError, type Clock, type Database, withTransaction } from '@app/platform';
+import { type HiringSchema, hiringDb } from '../../db.js';
+import type { OrganisationService } from '../organisations/service.js';
+import { createJobRepository, decodeCursor, encodeCursor, type JobRow, toJob } from './repository.js';
+import type { CreateJobInput, Job, JobListFilters, UpdateJobInput } from './schemas.js';
+import { normaliseSkillName, textToHtml } from './text.js';
+
+export interface JobLookup {
+  id: string;
+  organisationId: string | null;
+  status: JobRow['status'];
+}
+
+const notFound = () => new AppError({ kind: 'not_found', code: 'job_not_found', detail: 'No such job.' });
+
+function editableColumns(input: UpdateJobInput) {
+  return {
+    ...(input.title !== undefined && { title: input.title.trim() }),
+    ...(input.company !== undefined && { company: input.company.trim() }),
+    ...(input.descriptionText !== undefined && {
+      description_text: input.descriptionText,
+      description_html: textToHtml(input.descriptionText),
+    }),
+    ...(input.location !== undefined && {
+      city: input.location.city,
+      region: input.location.region,
+      country: input.location.country,
+    }),
+    ...(input.workplaceType !== undefined && { workplace_type: input.workplaceType }),
+    ...(input.employmentType !== undefined && { employment_type: input.employmentType }),
+    ...(input.salary !== undefined && {
+      salary_min: input.salary?.min ?? null,
+      salary_max: input.salary?.max ?? null,
+      salary_currency: input.salary?.currency ?? null,
+      salary_interval: input.salary?.interval ?? null,
+    }),
+    ...(input.skills !== undefined && {
+      skills: JSON.stringify(
+        input.skills.map((skill) => ({ ...skill, name: normaliseSkillName(skill.name) })),
+      ),
+    }),
+    ...(input.minYearsExperience !== undefined && { min_years_experience: input.minYearsExperience }),
+    ...(input.validThrough !== undefined && {
+      valid_through: input.validThrough === null ? null : new Date(input.validThrough),
+    }),
+  };
+}
+
+function checkSalary(salary: UpdateJobInput['salary']): void {
+  if (salary && salary.min !== null && salary.max !== null && salary.min > salary.max) {
+    throw new AppError({
+      kind: 'invalid_input',
+      code: 'salary_range_inverted',
+      detail: 'salary.min must not be above salary.max.',
+      fields: [{ path: '/body/salary/min', message: 'must be <= salary.max' }],
+    });
+  }
+}
+
+export function createJobService(db: Database, clock: Clock, organisations: OrganisationService) {
+  const kysely = hiringDb(db);
+  const repository = createJobRepository(kysely);
+
+  /** The job and the caller's right over it; outsiders get 404 for drafts. */
+  async function loadForEmployer(userId: string, jobId: string, right: 'read' | 'write'): Promise<JobRow> {
+    const row = await repository.find(jobId);
+    if (!row || row.organisation_id === null) throw notFound();
+    await organisations.requireRight(userId, row.organisation_id, right);
+    return row;
+  }
+
+  return {
+    async lookup(jobId: string): Promise<JobLookup | null> {
+      const row = await repository.find(jobId);
+      return row ? { id: row.id, organisationId: row.organisation_id, status: row.status } : null;
+    },
+
+    async create(userId: string, organisationId: string, input: CreateJobInput): Promise<Job> {
+      await organisations.requireRight(userId, organisationId, 'write');
+      checkSalary(input.salary);
+      const organisation = await kysely
+        .selectFrom('hiring_organisations')
+        .select('name')
+        .where('id', '=', organisationId)
+        .executeTakeFirstOrThrow();
+      const now = clock.now();
+      const row = await kysely
+        .insertInto('hiring_jobs')
+        .values({
+          organisation_id: organisationId,
+          status: 'draft',
+          title: input.title.trim(),
+          company: organisation.name,
+          created_by: userId,
+          created_at: now,
+          updated_at: now,
+          ...editableColumns(input),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toJob(row);
+    },
+
+    async update(userId: string, jobId: string, input: UpdateJobInput): Promise<Job> {
+      const current = await loadForEmployer(userId, jobId, 'write');
+      if (current.status === 'closed') {
+        throw new AppError({
+          kind: 'conflict',
+          code: 'job_closed',
+          detail: 'A closed job cannot be edited.',
+        });
+      }
+      checkSalary(input.salary);
+      const row = await kysely
+        .updateTable('hiring_jobs')
+        .set({ ...editableColumns(input), updated_at: clock.now() })
+        .where('id', '=', jobId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toJob(row);
+    },
+
+    async publish(userId: string, jobId: string): Promise<Job> {
+      await loadForEmployer(userId, jobId, 'write');
+      const now = clock.now();
+      return withTransaction(db as Database<HiringSchema>, async (trx) => {
+        // Locked so a concurrent publish or close of the same job waits and then sees its result.
+        const job = await trx
+          .selectFrom('hiring_jobs')
+          .selectAll()
+          .where('id', '=', jobId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if (job.status === 'published') return toJob(job);
+        if (job.status === 'closed') {
+          throw new AppError({
+            kind: 'conflict',
+            code: 'job_closed',
+            detail: 'A closed job cannot be published again.',
+          });
+        }
+        if (!(await repository.takePostingSlot(trx, job.organisation_id as string))) {
+          throw new AppError({
+            kind: 'conflict',
+            code: 'job_postings_quota_reached',
+            detail: "The organisation's plan allows no more published jobs; close one or upgrade.",
+          });
+        }
+        const published = await trx
+          .updateTable('hiring_jobs')
+          .set({ status: 'published', posted_at: now, updated_at: now })
+          .where('id', '=', jobId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toJob(published);
+      });
+    },
+
+    async close(userId: string, jobId: string): Promise<Job> {
+      await loadForEmployer(userId, jobId, 'write');
+      const now = clock.now();
+      return withTransaction(db as Database<HiringSchema>, async (trx) => {
+        const job = await trx
+          .selectFrom('hiring_jobs')
+          .selectAll()
+          .where('id', '=', jobId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if (job.status === 'closed') return toJob(job);
+        if (job.status === 'published')
+          await repository.releasePostingSlot(trx, job.organisation_id as string);
+        const closed = await trx
+          .updateTable('hiring_jobs')
+          .set({ status: 'closed', closed_at: now, updated_at: now })
+          .where('id', '=', jobId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toJob(closed);
+      });
+    },
+
+    /** Published and closed jobs are public; a draft only for its organisation's members. */
+    async get(viewerId: string | undefined, jobId: string): Promise<Job> {
+      const row = await repository.find(jobId);
+      if (!row) throw notFound();
+      if (row.status === 'draft') {
+        if (!viewerId || row.organisation_id === null) throw notFound();
+        await organisations.requireRight(viewerId, row.organisation_id, 'read').catch(() => {
+          throw notFound();
+        });
+      }
+      return toJob(row);
+    },
+
+    async listPublished(filters: JobListFilters): Promise<{ items: Job[]; nextCursor: string | null }> {
+      const after = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
+      if (filters.cursor !== undefined && !after) {
+        throw new AppError({
+          kind: 'invalid_input',
+          code: 'cursor_invalid',
+          detail: 'The cursor is not one this API issued.',
+          fields: [{ path: '/querystring/cursor', message: 'unknown cursor' }],
+        });
+      }
+      const pageSize = filters.limit ?? 20;
+      const rows = await repository.listPublished(filters, after, pageSize);
+      const page = rows.slice(0, pageSize);
+      const last = page.at(-1);
+      const nextCursor =
+        rows.length > pageSize && last?.posted_at
+          ? encodeCursor({ postedAt: last.posted_at.toISOString(), id: last.id })
+          : null;
+      return { items: page.map(toJob), nextCursor };
+    },
+
+    async listForOrganisation(userId: string, organisationId: string): Promise<Job[]> {
+      await organisations.requireRight(userId, organisationId, 'read');
+      return (await repository.listForOrganisation(organisationId)).map(toJob);
+    },
+  };
+}
+
+export type JobService = ReturnType<typeof createJobService>;
