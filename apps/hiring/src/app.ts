@@ -12,15 +12,32 @@ import {
 import { registerCandidateRoutes } from './modules/candidates/routes.js';
 import { createCandidateService } from './modules/candidates/service.js';
 import { hiringAccessPolicy } from './modules/identity/access-policy.js';
+import type { IngestionOptions } from './modules/ingestion/index.js';
 import { registerJobRoutes } from './modules/jobs/routes.js';
 import { createJobService } from './modules/jobs/service.js';
 import { registerOrganisationRoutes } from './modules/organisations/routes.js';
 import { createOrganisationService } from './modules/organisations/service.js';
+import { registerScrapeRoutes } from './modules/scrape/routes.js';
+import { createScrapeService, SCRAPE_QUEUE } from './modules/scrape/service.js';
+import { createSourceService } from './modules/scrape/sources.js';
 
 export interface HiringAppOptions {
   /** Password hashing cost; tests lower it, production keeps the defaults. */
   hasher?: IdentityOptions['hasher'];
+  /** Job-board fetching: tests point the boards at a local server and shorten the deadlines. */
+  ingestion?: Partial<IngestionOptions>;
+  /** When scheduled scrapes run (cron, UTC). */
+  scrapeSchedule?: string;
 }
+
+const DEFAULT_INGESTION: IngestionOptions = {
+  userAgent: 'HiringJobsBot/0.1 (+https://example.com/bot; jobs ingestion)',
+  requestTimeoutMs: 10_000,
+  deadlineMs: 5 * 60_000,
+  perHostConcurrency: 2,
+  perHostIntervalMs: 500,
+  maxRetries: 3,
+};
 
 export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
   return {
@@ -38,7 +55,7 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
     ],
     optionalSecrets: ['STRIPE_WEBHOOK_SECRET'],
     async registerModules(app, dependencies) {
-      const { db, clock } = dependencies;
+      const { db, clock, jobs: runner, logger } = dependencies;
       const identity = await createIdentity(dependencies, {
         policy: hiringAccessPolicy,
         ...(options.hasher && { hasher: options.hasher }),
@@ -51,6 +68,23 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
       registerOrganisationRoutes(app, identity, organisations);
       registerCandidateRoutes(app, identity, candidates);
       registerJobRoutes(app, identity, jobs);
+
+      const scrape = createScrapeService({
+        db,
+        clock,
+        jobs: runner,
+        logger,
+        ingestion: { ...DEFAULT_INGESTION, ...options.ingestion },
+      });
+      runner.register<{ runId: string }>(SCRAPE_QUEUE, ({ runId }) => scrape.execute(runId), {
+        retryLimit: 1,
+        pollingIntervalSeconds: 1,
+      });
+      runner.register('hiring.scrape-scheduled', async () => {
+        await scrape.request(null, 'schedule');
+      });
+      runner.schedule('hiring.scrape-scheduled', options.scrapeSchedule ?? '0 */6 * * *');
+      registerScrapeRoutes(app, identity, scrape, createSourceService(db, clock, organisations));
     },
   };
 }

@@ -85,7 +85,36 @@ export interface HiringTables {
     created_at: Date;
     updated_at: Date;
     closed_at: Date | null;
+    job_source_id: string | null;
     search: ColumnType<string, never, never>;
+  };
+  hiring_job_sources: {
+    id: Generated<string>;
+    organisation_id: string | null;
+    kind: 'greenhouse' | 'lever' | 'ashby' | 'smartrecruiters' | 'jsonld';
+    identifier: string;
+    enabled: Generated<boolean>;
+    created_at: Date;
+  };
+  hiring_scrape_runs: {
+    id: Generated<string>;
+    requested_by: string | null;
+    trigger: 'manual' | 'schedule';
+    status: 'queued' | 'running' | 'finished';
+    created_at: Date;
+    started_at: Date | null;
+    finished_at: Date | null;
+  };
+  hiring_scrape_run_sources: {
+    run_id: string;
+    source_id: string;
+    status: 'ok' | 'empty' | 'not_found' | 'error' | 'timeout';
+    message: string | null;
+    fetched: number;
+    inserted: number;
+    updated: number;
+    closed: number;
+    duration_ms: number;
   };
   hiring_saved_jobs: { candidate_id: string; job_id: string; saved_at: Date };
   hiring_dismissed_jobs: { candidate_id: string; job_id: string; dismissed_at: Date };

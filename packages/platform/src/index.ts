@@ -4,6 +4,7 @@ export * from './config/index.js';
 export * from './db/index.js';
 export * from './errors/index.js';
 export { PROBLEM_CONTENT_TYPE, type ProblemBody } from './http/problem.js';
+export { bodylessAsEmpty } from './http/optional-body.js';
 export { ProblemSchema, problemResponses } from './http/problem-responses.js';
 export type { ApiDescription, PlatformServer, ServerDependencies } from './http/server.js';
 export { createServer } from './http/server.js';

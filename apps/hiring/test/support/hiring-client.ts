@@ -1,13 +1,13 @@
 // Test support for the hiring app: a test instance with cheap password hashing, and helpers that
 // set up users, organisations and jobs through the real HTTP routes, as a client would.
 import { buildTestApp, type TestApp } from '@app/platform/testing';
-import { createHiringApp } from '../../src/app.js';
+import { createHiringApp, type HiringAppOptions } from '../../src/app.js';
 
 export type HiringTestApp = TestApp;
 export type Response = Awaited<ReturnType<TestApp['app']['inject']>>;
 
-export function buildHiringTestApp(): Promise<HiringTestApp> {
-  return buildTestApp(createHiringApp({ hasher: { memoryKiB: 1024, iterations: 1 } }));
+export function buildHiringTestApp(options: HiringAppOptions = {}): Promise<HiringTestApp> {
+  return buildTestApp(createHiringApp({ hasher: { memoryKiB: 1024, iterations: 1 }, ...options }));
 }
 
 export interface TestUser {
@@ -35,6 +35,20 @@ export async function signUp(t: HiringTestApp, role: 'candidate' | 'employer'): 
     accessToken: body.accessToken,
     headers: { authorization: `Bearer ${body.accessToken}` },
   };
+}
+
+/** An operator-made admin: admins never come from sign-up, so the role is set in the database. */
+export async function signUpAdmin(t: HiringTestApp): Promise<TestUser> {
+  const user = await signUp(t, 'employer');
+  await t.db.executeSql("update auth_users set role = 'admin' where id = $1", [user.id]);
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/auth/login',
+    payload: { email: user.email, password: 'correct horse battery staple 42' },
+  });
+  const body = await expectStatus(response, 200, 'admin login');
+  const accessToken = body.accessToken as string;
+  return { ...user, accessToken, headers: { authorization: `Bearer ${accessToken}` } };
 }
 
 async function expectStatus(

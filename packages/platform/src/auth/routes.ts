@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../errors/index.js';
+import { bodylessAsEmpty } from '../http/optional-body.js';
 import type { PlatformServer } from '../http/server.js';
 import type { SignedIn } from './accounts.js';
 import { ACCESS_COOKIE, caller, type Identity, REFRESH_COOKIE, requestOrigin } from './identity.js';
@@ -21,10 +22,6 @@ const OpaqueToken = Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Z
 async function trimEmail(request: FastifyRequest): Promise<void> {
   const body = request.body as { email?: unknown } | null | undefined;
   if (body && typeof body.email === 'string') body.email = body.email.trim();
-}
-// A browser refreshing through its cookie sends no body at all; that is an empty set of options.
-async function bodylessAsEmpty(request: FastifyRequest): Promise<void> {
-  request.body ??= {};
 }
 const UseCookies = Type.Optional(
   Type.Boolean({ description: 'Browser clients: receive tokens as __Host- cookies only.' }),

@@ -9,6 +9,7 @@ export const hiringAccessPolicy = defineAccessPolicy({
       'jobs:read',
       'jobs:write',
       'organisations:own',
+      'job-sources:manage',
       'applications:manage',
       'candidates:rank',
       'assessments:invite',
