@@ -2,7 +2,8 @@
 // (a lone surrogate or overlong sequence would otherwise be silently replaced) and nest no deeper
 // than the configured depth (a cheap byte scan, so a hostile "[[[[..." never reaches the parser).
 // Parsing uses secure-json-parse, which refuses `__proto__` and `constructor.prototype` keys
-// instead of letting them pollute prototypes later. Every refusal is a 400 with a specific code.
+// instead of letting them pollute prototypes later. A string holding U+0000 is refused too:
+// PostgreSQL text cannot store it. Every refusal is a 400 with a specific code.
 import { isUtf8 } from 'node:buffer';
 import sjson from 'secure-json-parse';
 import { AppError } from '../errors/index.js';
@@ -39,6 +40,18 @@ export function jsonNestingDepth(bytes: Uint8Array, stopAbove: number): number {
   return deepest;
 }
 
+const NUL_ESCAPE = Buffer.from('u0000');
+
+/** Whether a JSON text holds the escape \u0000 (an odd run of backslashes before `u0000`). */
+export function hasNulEscape(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(NUL_ESCAPE); at !== -1; at = bytes.indexOf(NUL_ESCAPE, at + 1)) {
+    let backslashes = 0;
+    while (at - backslashes - 1 >= 0 && bytes[at - backslashes - 1] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 1) return true;
+  }
+  return false;
+}
+
 function invalidBody(code: string, detail: string): AppError {
   return new AppError({ kind: 'invalid_input', code, detail });
 }
@@ -49,6 +62,12 @@ export function createJsonBodyParser(maxDepth: number) {
     if (!isUtf8(body)) throw invalidBody('body_invalid_utf8', 'The request body is not valid UTF-8.');
     if (jsonNestingDepth(body, maxDepth) > maxDepth) {
       throw invalidBody('body_too_deep', `The JSON body nests deeper than ${maxDepth} levels.`);
+    }
+    if (hasNulEscape(body)) {
+      throw invalidBody(
+        'body_nul_character',
+        'The JSON body contains the character U+0000, which is not accepted.',
+      );
     }
     try {
       return sjson.parse(body.toString('utf8'), undefined, {

@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { PlatformConfig } from '../config/index.js';
 import type { Database } from '../db/types.js';
+import { AppError } from '../errors/index.js';
 import type { JobRunner } from '../jobs/index.js';
 import type { KeyValueStore } from '../kv/types.js';
 import { type Logger, runWithRequestContext } from '../log/index.js';
@@ -51,6 +52,13 @@ declare module 'fastify' {
     platform: ServerDependencies;
   }
 }
+
+const nulInUrl = () =>
+  new AppError({
+    kind: 'invalid_input',
+    code: 'url_nul_character',
+    detail: 'The URL contains %00, which is not accepted.',
+  });
 
 const exposedHeaders = [
   'x-request-id',
@@ -111,6 +119,8 @@ export async function createServer(
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', request.id);
+    // PostgreSQL text cannot hold U+0000: refused here, it never reaches a query parameter.
+    if (request.url.includes('%00')) return done(nulInUrl());
     runWithRequestContext({ requestId: request.id }, done);
   });
 

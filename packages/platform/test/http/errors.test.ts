@@ -104,6 +104,31 @@ describe('error mapping', () => {
     expectProblem(response, 400, 'body_invalid_utf8');
   });
 
+  it('answers a string holding U+0000 with 400 body_nul_character, but accepts an escaped backslash before u0000', async () => {
+    const nul = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: '{"name":"a\\u0000b","size":1}',
+    });
+    expectProblem(nul, 400, 'body_nul_character');
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: JSON.stringify({ name: 'a\\u0000b', size: 1 }),
+    });
+    expect(text.statusCode).toBe(201);
+  });
+
+  it('answers %00 anywhere in the URL with 400 url_nul_character', async () => {
+    expectProblem(
+      await t.app.inject({ method: 'GET', url: '/widgets?name=a%00b' }),
+      400,
+      'url_nul_character',
+    );
+  });
+
   it('refuses prototype-pollution keys with 400 and leaves Object.prototype untouched', async () => {
     const response = await t.app.inject({
       method: 'POST',
