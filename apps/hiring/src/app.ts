@@ -17,6 +17,8 @@ import { registerJobRoutes } from './modules/jobs/routes.js';
 import { createJobService } from './modules/jobs/service.js';
 import { registerOrganisationRoutes } from './modules/organisations/routes.js';
 import { createOrganisationService } from './modules/organisations/service.js';
+import { registerRankingRoutes } from './modules/ranking/routes.js';
+import { createRankingService } from './modules/ranking/service.js';
 import { registerScrapeRoutes } from './modules/scrape/routes.js';
 import { createScrapeService, SCRAPE_QUEUE } from './modules/scrape/service.js';
 import { createSourceService } from './modules/scrape/sources.js';
@@ -68,6 +70,7 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
       registerOrganisationRoutes(app, identity, organisations);
       registerCandidateRoutes(app, identity, candidates);
       registerJobRoutes(app, identity, jobs);
+      registerRankingRoutes(app, identity, createRankingService(db, organisations, candidates));
 
       const scrape = createScrapeService({
         db,
