@@ -2,8 +2,9 @@
 // (a lone surrogate or overlong sequence would otherwise be silently replaced) and nest no deeper
 // than the configured depth (a cheap byte scan, so a hostile "[[[[..." never reaches the parser).
 // Parsing uses secure-json-parse, which refuses `__proto__` and `constructor.prototype` keys
-// instead of letting them pollute prototypes later. A string holding U+0000 is refused too:
-// PostgreSQL text cannot store it. Every refusal is a 400 with a specific code.
+// instead of letting them pollute prototypes later. A string holding U+0000 or a lone surrogate
+// (`"\ud800"` is valid JSON) is refused too: PostgreSQL text cannot store either. Every refusal
+// is a 400 with a specific code.
 import { isUtf8 } from 'node:buffer';
 import sjson from 'secure-json-parse';
 import { AppError } from '../errors/index.js';
@@ -52,6 +53,17 @@ export function hasNulEscape(bytes: Buffer): boolean {
   return false;
 }
 
+// A \uD800-\uDFFF escape may be half of a pair or alone; only then are strings checked one by one.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, item]) => LONE_SURROGATE.test(key) || hasLoneSurrogate(item));
+}
+
 function invalidBody(code: string, detail: string): AppError {
   return new AppError({ kind: 'invalid_input', code, detail });
 }
@@ -69,11 +81,10 @@ export function createJsonBodyParser(maxDepth: number) {
         'The JSON body contains the character U+0000, which is not accepted.',
       );
     }
+    const text = body.toString('utf8');
+    let parsed: unknown;
     try {
-      return sjson.parse(body.toString('utf8'), undefined, {
-        protoAction: 'error',
-        constructorAction: 'error',
-      });
+      parsed = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (error) {
       if (error instanceof SyntaxError && /prototype/i.test(error.message)) {
         throw invalidBody(
@@ -83,5 +94,12 @@ export function createJsonBodyParser(maxDepth: number) {
       }
       throw invalidBody('body_malformed_json', 'The request body is not well-formed JSON.');
     }
+    if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(parsed)) {
+      throw invalidBody(
+        'body_lone_surrogate',
+        'The JSON body contains a lone UTF-16 surrogate (\\ud800-\\udfff).',
+      );
+    }
+    return parsed;
   };
 }

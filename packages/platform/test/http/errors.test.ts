@@ -121,6 +121,23 @@ describe('error mapping', () => {
     expect(text.statusCode).toBe(201);
   });
 
+  it('answers a lone UTF-16 surrogate with 400 body_lone_surrogate, and accepts a proper pair', async () => {
+    const lone = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: '{"name":"a\\udfff\\ud800","size":1}',
+    });
+    expectProblem(lone, 400, 'body_lone_surrogate');
+    const pair = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: '{"name":"\\ud83d\\ude00","size":1}',
+    });
+    expect(pair.statusCode).toBe(201);
+  });
+
   it('answers %00 anywhere in the URL with 400 url_nul_character', async () => {
     expectProblem(
       await t.app.inject({ method: 'GET', url: '/widgets?name=a%00b' }),
