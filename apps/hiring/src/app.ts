@@ -7,6 +7,7 @@ import {
   createIdentity,
   type IdentityOptions,
   identityMigrations,
+  registerBanAdminRoutes,
   registerIdentityRoutes,
 } from '@app/platform';
 import { registerCandidateRoutes } from './modules/candidates/routes.js';
@@ -63,6 +64,7 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
         ...(options.hasher && { hasher: options.hasher }),
       });
       await registerIdentityRoutes(app, identity);
+      await registerBanAdminRoutes(app, identity);
 
       const organisations = createOrganisationService(db, clock);
       const candidates = createCandidateService(db, clock);

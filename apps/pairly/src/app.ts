@@ -6,6 +6,7 @@ import {
   type AppDefinition,
   createIdentity,
   identityMigrations,
+  registerBanAdminRoutes,
   registerIdentityRoutes,
 } from '@app/platform';
 import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
@@ -27,5 +28,6 @@ export const pairlyApp: AppDefinition = {
   async registerModules(app, dependencies) {
     const identity = await createIdentity(dependencies, { policy: pairlyAccessPolicy });
     await registerIdentityRoutes(app, identity);
+    await registerBanAdminRoutes(app, identity);
   },
 };

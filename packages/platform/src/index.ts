@@ -11,6 +11,7 @@ export { createServer } from './http/server.js';
 export * from './jobs/index.js';
 export * from './kv/index.js';
 export * from './log/index.js';
+export * from './ratelimit/index.js';
 export type { AppDefinition } from './runtime/app-definition.js';
 export { buildApp } from './runtime/build-app.js';
 export { platformMigrations } from './runtime/platform-migrations.js';

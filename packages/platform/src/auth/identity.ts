@@ -166,6 +166,7 @@ export async function createIdentity(dependencies: ServerDependencies, options: 
     });
   }
 
+  dependencies.useTokenVerifier?.(tokens.verify);
   return {
     policy: options.policy,
     accounts,

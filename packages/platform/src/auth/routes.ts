@@ -103,6 +103,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/signup',
     {
+      config: { rateLimit: 'auth' },
       preValidation: trimEmail,
       schema: {
         tags,
@@ -128,6 +129,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/login',
     {
+      config: { rateLimit: 'auth' },
       preValidation: trimEmail,
       schema: {
         tags,
@@ -150,6 +152,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/login/2fa',
     {
+      config: { rateLimit: 'auth' },
       schema: {
         tags,
         summary: 'Complete a sign-in with a TOTP code or a recovery code',
@@ -179,6 +182,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/refresh',
     {
+      config: { rateLimit: 'auth' },
       preValidation: bodylessAsEmpty,
       schema: {
         tags,
@@ -354,6 +358,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/password/forgot',
     {
+      config: { rateLimit: 'auth' },
       preValidation: trimEmail,
       schema: {
         tags,
@@ -371,6 +376,7 @@ export async function registerIdentityRoutes(app: PlatformServer, identity: Iden
   app.post(
     '/auth/password/reset',
     {
+      config: { rateLimit: 'auth' },
       schema: {
         tags,
         summary: 'Set a new password with a mailed reset code; ends every session and lifts sign-in locks',

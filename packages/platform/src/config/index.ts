@@ -1,5 +1,12 @@
 // Public surface of the configuration capability.
 
-export type { AuthSettings, LoadConfigOptions, PlatformConfig, TrustProxy } from './load.js';
+export type {
+  AuthSettings,
+  LoadConfigOptions,
+  LoadSheddingSettings,
+  PlatformConfig,
+  RateLimitSettings,
+  TrustProxy,
+} from './load.js';
 export { ConfigError, loadConfig } from './load.js';
 export { MIN_SECRET_BYTES, secretWeakness } from './secrets.js';

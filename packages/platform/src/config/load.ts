@@ -35,6 +35,8 @@ export interface PlatformConfig {
   exposeMetrics: boolean;
   secrets: { jwt: string; encryption: string } & Record<string, string>;
   auth: AuthSettings;
+  rateLimit: RateLimitSettings;
+  loadShedding: LoadSheddingSettings;
   /** Things an operator should know but that do not stop the start (logged once the logger exists). */
   warnings: string[];
 }
@@ -49,6 +51,29 @@ export interface AuthSettings {
   sessionIdleSeconds: number;
   sessionMaxSeconds: number;
   clockSkewSeconds: number;
+}
+
+export interface RateLimitSettings {
+  enabled: boolean;
+  /** Requests per client per minute, by route class. */
+  perMinute: { default: number; auth: number; payments: number };
+  /** Requests per minute (all classes together) after which a client is banned. */
+  banThresholdPerMinute: number;
+  banSeconds: number;
+  /** How long one instance may reuse a ban lookup; 0 reads the ban list on every request. */
+  banCacheMs: number;
+  /** Longest wait for Redis before deciding in memory. */
+  redisTimeoutMs: number;
+  /** Prefix of the limiter's Redis keys, so several deployments can share one Redis. */
+  keyPrefix: string;
+}
+
+/** 0 switches a check off. */
+export interface LoadSheddingSettings {
+  maxEventLoopDelayMs: number;
+  maxHeapUsedBytes: number;
+  maxRssBytes: number;
+  retryAfterSeconds: number;
 }
 
 export interface LoadConfigOptions {
@@ -200,6 +225,25 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
       sessionIdleSeconds: values.SESSION_IDLE_TIMEOUT_SECONDS,
       sessionMaxSeconds: values.SESSION_MAX_LIFETIME_SECONDS,
       clockSkewSeconds: values.TOKEN_CLOCK_SKEW_SECONDS,
+    },
+    rateLimit: {
+      enabled: values.RATE_LIMIT_ENABLED,
+      perMinute: {
+        default: values.RATE_LIMIT_DEFAULT_PER_MINUTE,
+        auth: values.RATE_LIMIT_AUTH_PER_MINUTE,
+        payments: values.RATE_LIMIT_PAYMENTS_PER_MINUTE,
+      },
+      banThresholdPerMinute: values.RATE_LIMIT_BAN_THRESHOLD_PER_MINUTE,
+      banSeconds: values.RATE_LIMIT_BAN_SECONDS,
+      banCacheMs: values.RATE_LIMIT_BAN_CACHE_MS,
+      redisTimeoutMs: values.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      keyPrefix: values.RATE_LIMIT_KEY_PREFIX,
+    },
+    loadShedding: {
+      maxEventLoopDelayMs: values.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: values.PRESSURE_MAX_HEAP_USED_BYTES,
+      maxRssBytes: values.PRESSURE_MAX_RSS_BYTES,
+      retryAfterSeconds: values.PRESSURE_RETRY_AFTER_SECONDS,
     },
     warnings,
   };

@@ -7,6 +7,10 @@ import Type, { type Static } from 'typebox';
 const Milliseconds = (defaultValue: number, minimum = 1) =>
   Type.Integer({ minimum, maximum: 3_600_000, default: defaultValue });
 
+// Requests per client per minute; the top leaves room for tests and benchmarks that must not be limited.
+const PerMinute = (defaultValue: number) =>
+  Type.Integer({ minimum: 1, maximum: 60_000_000, default: defaultValue });
+
 export const EnvSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
     default: 'development',
@@ -42,6 +46,19 @@ export const EnvSchema = Type.Object({
   SESSION_IDLE_TIMEOUT_SECONDS: Type.Integer({ minimum: 300, maximum: 90 * 86_400, default: 7 * 86_400 }),
   SESSION_MAX_LIFETIME_SECONDS: Type.Integer({ minimum: 3600, maximum: 365 * 86_400, default: 30 * 86_400 }),
   TOKEN_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
+  RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),
+  RATE_LIMIT_DEFAULT_PER_MINUTE: PerMinute(60),
+  RATE_LIMIT_AUTH_PER_MINUTE: PerMinute(10),
+  RATE_LIMIT_PAYMENTS_PER_MINUTE: PerMinute(20),
+  RATE_LIMIT_BAN_THRESHOLD_PER_MINUTE: PerMinute(150),
+  RATE_LIMIT_BAN_SECONDS: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 3600 }),
+  RATE_LIMIT_BAN_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
+  RATE_LIMIT_REDIS_TIMEOUT_MS: Type.Integer({ minimum: 5, maximum: 5_000, default: 100 }),
+  RATE_LIMIT_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{1,100}$', default: 'ratelimit:' }),
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000 }),
+  PRESSURE_MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+  PRESSURE_MAX_RSS_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+  PRESSURE_RETRY_AFTER_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
 });
 
 export type Env = Static<typeof EnvSchema>;

@@ -131,3 +131,24 @@ export function handleRequestError(error: unknown, request: FastifyRequest, repl
   }
   return sendProblem(request, reply, appError);
 }
+
+/**
+ * fastify's `frameworkErrors`: errors raised before routing (a path parameter longer than
+ * maxParamLength, a malformed URL) answered as problem+json like every other error.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  if (error.code !== 'FST_ERR_MAX_PARAM_LENGTH') return handleRequestError(error, request, reply);
+  const body = problemBody(
+    new AppError({
+      kind: 'invalid_input',
+      code: 'uri_too_long',
+      detail: 'A path segment of the URL is longer than this server accepts.',
+    }),
+    request.id,
+  );
+  return reply
+    .code(414)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify({ ...body, title: 'URI Too Long', status: 414 }));
+}

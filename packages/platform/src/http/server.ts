@@ -1,8 +1,9 @@
 // Owns createServer(): the hardened fastify instance both apps build on. It wires, in order:
 // request id and request context, static security headers, CORS from the allow-list, the strict
-// JSON body parser, the problem+json error mapping (404/405 included), access log and metrics per
-// request, OpenAPI with the docs UI, health/readiness and metrics routes. It knows nothing of any
-// product: apps register their modules on the instance it returns.
+// JSON body parser, the problem+json error mapping (404/405/414 included), load shedding, the rate
+// limiter with bans (ratelimit/plugin.ts), access log and metrics per request, OpenAPI with the
+// docs UI, health/readiness and metrics routes. It knows nothing of any product: apps register
+// their modules on the instance it returns.
 import { createServer as createHttpServer } from 'node:http';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -14,13 +15,16 @@ import { AppError } from '../errors/index.js';
 import type { JobRunner } from '../jobs/index.js';
 import type { KeyValueStore } from '../kv/types.js';
 import { type Logger, runWithRequestContext } from '../log/index.js';
+import type { TokenVerifier } from '../ratelimit/client-key.js';
+import { registerLoadShedding } from '../ratelimit/load-shedding.js';
+import { installRateLimiting } from '../ratelimit/plugin.js';
 import type { Clock } from '../time/clock.js';
 import { registerDocs } from './docs.js';
 import { registerHealthRoutes } from './health.js';
 import { createJsonBodyParser } from './json-body.js';
 import { createHttpMetrics } from './metrics.js';
 import { installNotFoundHandler } from './not-found.js';
-import { handleRequestError } from './problem.js';
+import { handleFrameworkError, handleRequestError } from './problem.js';
 import { requestIdFor } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -31,6 +35,8 @@ export interface ServerDependencies {
   kv: KeyValueStore;
   jobs: JobRunner;
   clock: Clock;
+  /** Set by createServer: identity passes tokens.verify so rate limits apply per user (see ratelimit/). */
+  useTokenVerifier?: (verify: TokenVerifier) => void;
 }
 
 export interface ApiDescription {
@@ -96,6 +102,7 @@ export async function createServer(
     requestTimeout: config.requestTimeoutMs,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: handleFrameworkError,
     // A stalled header or body sender is cut off by Node's own deadlines; checking every second
     // (instead of the 30 s default) makes the cut-off prompt.
     serverFactory: (handler) =>
@@ -128,6 +135,9 @@ export async function createServer(
     appName: config.appName,
     poolStats: () => dependencies.db.poolStats(),
   });
+  await registerLoadShedding(app, config.loadShedding);
+  const rateLimiting = await installRateLimiting(app, dependencies, metrics.registry);
+  dependencies.useTokenVerifier = rateLimiting.useTokenVerifier;
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;

@@ -8,7 +8,8 @@ export async function buildApp(
   dependencies: ServerDependencies,
 ): Promise<PlatformServer> {
   const app = await createServer({ ...dependencies, api: definition.api });
-  await definition.registerModules(app, dependencies);
+  // The server's own dependencies: they carry the hooks createServer adds (useTokenVerifier).
+  await definition.registerModules(app, app.platform);
   await app.ready();
   return app;
 }

@@ -1,7 +1,8 @@
 // Owns building an app for a test: the app's real definition on a fresh migrated database
 // (PGlite in memory, or a database cloned from a migrated template when DATABASE_URL is set), the
-// memory key-value store (or Redis with a unique key prefix when REDIS_URL is set), a captured
-// log and a fake clock. Nothing is mocked: requests go through the whole hardened stack.
+// memory key-value store and rate limiter (or Redis with a unique key prefix when REDIS_URL is set,
+// both), limits high enough to stay out of the way unless a test sets its own, a captured log and a
+// fake clock. Nothing is mocked: requests go through the whole hardened stack.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,17 +35,42 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Environment variables for this app's configuration (NODE_ENV defaults to test). */
   env?: Record<string, string>;
+  /**
+   * Prefix of this app's Redis keys (key-value store and rate limiter) when REDIS_URL is set; give two
+   * apps the same one to share their state, as instances of one deployment do. Default: unique.
+   */
+  keyPrefix?: string;
 }
+
+// Tests send far more requests from one address than any client should: limits, bans and load
+// shedding stay out of their way unless a test sets its own.
+const unlimited = {
+  RATE_LIMIT_DEFAULT_PER_MINUTE: '1000000',
+  RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+  RATE_LIMIT_PAYMENTS_PER_MINUTE: '1000000',
+  RATE_LIMIT_BAN_THRESHOLD_PER_MINUTE: '1000000',
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+};
 
 export async function buildTestApp(
   definition: AppDefinition,
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), `${definition.name}-test-`));
+  const redisUrl = process.env.REDIS_URL;
+  const keyPrefix = options.keyPrefix ?? `test:${randomUUID()}:`;
   const config = loadConfig({
     appName: definition.name,
     defaultPort: 0,
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...options.env },
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+      ...unlimited,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      RATE_LIMIT_KEY_PREFIX: `${keyPrefix}ratelimit:`,
+      ...options.env,
+    },
     ...(definition.optionalSecrets ? { optionalSecrets: definition.optionalSecrets } : {}),
   });
   const logs = captureLogs();
@@ -54,9 +80,8 @@ export async function buildTestApp(
     destination: logs.stream,
   });
   const db = await createTestDatabase([platformMigrations, ...definition.migrations]);
-  const redisUrl = process.env.REDIS_URL;
   const kv = await createKeyValueStore({
-    ...(redisUrl ? { url: redisUrl, keyPrefix: `test:${randomUUID()}:` } : {}),
+    ...(redisUrl ? { url: redisUrl, keyPrefix } : {}),
     onError: (error) => logger.error({ event: 'kv_error', err: error }, 'key-value store error'),
   });
   const clock = createFakeClock();

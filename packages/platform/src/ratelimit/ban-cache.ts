@@ -1,0 +1,93 @@
+// Owns this instance's view of the ban list: a lookup is reused for a few seconds (banCacheMs), so a
+// flood costs one ban-list read per client per interval, and a read that fails or takes longer than
+// the limiter's Redis timeout counts as "not banned" instead of failing or stalling the request.
+// Changes made through this view (the trigger, the admin API) update it at once; other instances
+// see them within banCacheMs. Failures are logged once when they start and once when they end.
+import type { Logger } from '../log/index.js';
+import type { Clock } from '../time/clock.js';
+import type { Ban, BanList } from './bans.js';
+
+const MAX_ENTRIES = 10_000;
+
+export interface CachedBanListOptions {
+  ttlMs: number;
+  timeoutMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+function within<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`ban list gave no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface CachedBanList extends BanList {
+  /** Enforces a ban on this instance alone until it ends: for a ban the shared list could not take. */
+  enforceLocally(client: string, ban: Ban): void;
+}
+
+export function createCachedBanList(bans: BanList, options: CachedBanListOptions): CachedBanList {
+  const { ttlMs, timeoutMs, clock, logger } = options;
+  const now = () => clock.now().getTime();
+  const entries = new Map<string, { ban: Ban | null; freshUntil: number }>();
+  let failing = false;
+
+  function remember(client: string, ban: Ban | null): void {
+    entries.delete(client);
+    if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+    entries.set(client, { ban, freshUntil: now() + ttlMs });
+  }
+
+  async function lookup(client: string): Promise<Ban | null> {
+    try {
+      const ban = await within(bans.isBanned(client), timeoutMs);
+      if (failing) {
+        failing = false;
+        logger.info({ event: 'ban_list_recovered' }, 'ban list reachable again');
+      }
+      return ban;
+    } catch (error) {
+      if (!failing) {
+        failing = true;
+        logger.error(
+          { event: 'ban_list_unreachable', err: error },
+          'ban list unreachable: bans known here only',
+        );
+      }
+      return entries.get(client)?.ban ?? null;
+    }
+  }
+
+  return {
+    async isBanned(client) {
+      const cached = entries.get(client);
+      let ban = cached?.ban ?? null;
+      if (!cached || cached.freshUntil <= now()) {
+        ban = await lookup(client);
+        remember(client, ban);
+      }
+      return ban && ban.until.getTime() > now() ? ban : null;
+    },
+
+    enforceLocally(client, ban) {
+      entries.delete(client);
+      entries.set(client, { ban, freshUntil: ban.until.getTime() });
+    },
+
+    async ban(client, ban) {
+      const applied = await bans.ban(client, ban);
+      remember(client, applied);
+      return applied;
+    },
+
+    async lift(client) {
+      entries.delete(client);
+      return bans.lift(client);
+    },
+
+    list: () => bans.list(),
+  };
+}
