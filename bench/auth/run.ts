@@ -22,6 +22,8 @@ const server = await startChildServer('bench/auth/server.ts', {
   PORT: '0',
   DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
+  // The guard's cost is measured alone; the limiter has its own benchmark (bench/ratelimit).
+  RATE_LIMIT_ENABLED: 'false',
   BENCHAUTH_JWT_SECRET: 'bench-only-secret-that-is-long-enough-0123456789',
   BENCHAUTH_ENCRYPTION_KEY: 'bench-only-encryption-key-long-enough-0123456789',
 });
