@@ -206,6 +206,7 @@ describe('the public listing', () => {
   it.each([
     ['limit=0', '/querystring/limit'],
     ['limit=101', '/querystring/limit'],
+    ['limit=1e400', '/querystring/limit'],
     ['workplaceType=moon', '/querystring/workplaceType'],
     ['country=France', '/querystring/country'],
     ['salaryMin=-1', '/querystring/salaryMin'],

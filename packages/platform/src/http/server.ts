@@ -20,6 +20,7 @@ import { registerLoadShedding } from '../ratelimit/load-shedding.js';
 import { installRateLimiting } from '../ratelimit/plugin.js';
 import type { Clock } from '../time/clock.js';
 import { registerDocs } from './docs.js';
+import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { registerHealthRoutes } from './health.js';
 import { createJsonBodyParser } from './json-body.js';
 import { createHttpMetrics } from './metrics.js';
@@ -159,6 +160,7 @@ export async function createServer(
   });
 
   app.setErrorHandler(handleRequestError);
+  app.addHook('preHandler', rejectNonFiniteNumbers);
   const wildcard = config.corsOrigins.includes('*');
   const allowedOrigins = new Set(config.corsOrigins);
   await app.register(cors, {

@@ -138,6 +138,17 @@ describe('error mapping', () => {
     expect(pair.statusCode).toBe(201);
   });
 
+  it('refuses a numeric string that coerces to Infinity, which the validator lets past its maximum', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: json,
+      payload: '{"name":"a","size":"1e400"}',
+    });
+    expectProblem(response, 400, 'validation_failed');
+    expect(response.json().errors).toEqual([{ path: '/body/size', message: 'must be a finite number' }]);
+  });
+
   it('answers %00 anywhere in the URL with 400 url_nul_character', async () => {
     expectProblem(
       await t.app.inject({ method: 'GET', url: '/widgets?name=a%00b' }),
