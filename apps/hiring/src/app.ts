@@ -10,6 +10,8 @@ import {
   registerBanAdminRoutes,
   registerIdentityRoutes,
 } from '@app/platform';
+import { registerApplicationRoutes } from './modules/applications/routes.js';
+import { createApplicationService } from './modules/applications/service.js';
 import { registerCandidateRoutes } from './modules/candidates/routes.js';
 import { createCandidateService } from './modules/candidates/service.js';
 import { hiringAccessPolicy } from './modules/identity/access-policy.js';
@@ -73,6 +75,8 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
       registerCandidateRoutes(app, identity, candidates);
       registerJobRoutes(app, identity, jobs);
       registerRankingRoutes(app, identity, createRankingService(db, organisations, candidates));
+      const applications = createApplicationService({ db, clock, organisations, jobs });
+      registerApplicationRoutes(app, identity, { applications });
 
       const scrape = createScrapeService({
         db,
