@@ -2,6 +2,7 @@
 export { createFakeClock, type FakeClock } from './clock.js';
 export { createTestDatabase } from './database.js';
 export { defineFactory } from './factory.js';
+export { type AppFuzzSuite, describeAppUnderFuzz } from './fuzz-app.js';
 export { fuzzEveryRoute } from './fuzz-routes.js';
 export { defineKeyValueContract } from './kv-contract.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
