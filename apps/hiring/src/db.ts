@@ -4,17 +4,10 @@
 import type { Database, IdentitySchema } from '@app/platform';
 import type { ColumnType, Generated, Kysely } from 'kysely';
 
-export type SalaryInterval = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH' | 'YEAR';
-export type WorkplaceType = 'on_site' | 'hybrid' | 'remote';
-export type EmploymentType =
-  | 'FULL_TIME'
-  | 'PART_TIME'
-  | 'CONTRACTOR'
-  | 'TEMPORARY'
-  | 'INTERN'
-  | 'VOLUNTEER'
-  | 'PER_DIEM'
-  | 'OTHER';
+// The normalised job vocabulary is the ingestion core's: every origin of a job shares it.
+import type { EmploymentType, SalaryInterval, SourceKind, WorkplaceType } from './modules/ingestion/types.js';
+
+export type { EmploymentType, SalaryInterval, WorkplaceType };
 export type SkillLevel = 1 | 2 | 3 | 4 | 5;
 export type MemberRole = 'owner' | 'recruiter' | 'viewer';
 export type JobStatus = 'draft' | 'published' | 'closed';
@@ -91,7 +84,7 @@ export interface HiringTables {
   hiring_job_sources: {
     id: Generated<string>;
     organisation_id: string | null;
-    kind: 'greenhouse' | 'lever' | 'ashby' | 'smartrecruiters' | 'jsonld';
+    kind: SourceKind;
     identifier: string;
     enabled: Generated<boolean>;
     created_at: Date;

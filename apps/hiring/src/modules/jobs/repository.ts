@@ -1,7 +1,7 @@
 // Owns the SQL of jobs: rows in and out of hiring_jobs, the filtered listing with its keyset cursor
 // (posted_at desc, id desc, so pages never skip or repeat a row while new jobs arrive), and the
 // organisation's published-jobs counter that the postings quota is enforced on.
-import type { Selectable, Transaction } from 'kysely';
+import type { Selectable, Transaction, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { HiringDb, HiringSchema, HiringTables } from '../../db.js';
 import type { Job, JobListFilters } from './schemas.js';
@@ -122,6 +122,29 @@ export function createJobRepository(kysely: HiringDb) {
         .orderBy('id', 'desc')
         .limit(500)
         .execute();
+    },
+
+    /** Reads the job and locks it, so a concurrent publish or close waits and then sees this one's result. */
+    lockForChange(trx: Transaction<HiringSchema>, id: string): Promise<JobRow> {
+      return trx
+        .selectFrom('hiring_jobs')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+    },
+
+    change(
+      trx: Transaction<HiringSchema>,
+      id: string,
+      columns: Updateable<HiringTables['hiring_jobs']>,
+    ): Promise<JobRow> {
+      return trx
+        .updateTable('hiring_jobs')
+        .set(columns)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
     },
 
     /** Takes one published-job slot when the quota allows; false when it is used up. */

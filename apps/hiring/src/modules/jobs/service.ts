@@ -128,13 +128,7 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
       await loadForEmployer(userId, jobId, 'write');
       const now = clock.now();
       return withTransaction(db as Database<HiringSchema>, async (trx) => {
-        // Locked so a concurrent publish or close of the same job waits and then sees its result.
-        const job = await trx
-          .selectFrom('hiring_jobs')
-          .selectAll()
-          .where('id', '=', jobId)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
+        const job = await repository.lockForChange(trx, jobId);
         if (job.status === 'published') return toJob(job);
         if (job.status === 'closed') {
           throw new AppError({
@@ -150,13 +144,9 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
             detail: "The organisation's plan allows no more published jobs; close one or upgrade.",
           });
         }
-        const published = await trx
-          .updateTable('hiring_jobs')
-          .set({ status: 'published', posted_at: now, updated_at: now })
-          .where('id', '=', jobId)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toJob(published);
+        return toJob(
+          await repository.change(trx, jobId, { status: 'published', posted_at: now, updated_at: now }),
+        );
       });
     },
 
@@ -164,22 +154,13 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
       await loadForEmployer(userId, jobId, 'write');
       const now = clock.now();
       return withTransaction(db as Database<HiringSchema>, async (trx) => {
-        const job = await trx
-          .selectFrom('hiring_jobs')
-          .selectAll()
-          .where('id', '=', jobId)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
+        const job = await repository.lockForChange(trx, jobId);
         if (job.status === 'closed') return toJob(job);
         if (job.status === 'published')
           await repository.releasePostingSlot(trx, job.organisation_id as string);
-        const closed = await trx
-          .updateTable('hiring_jobs')
-          .set({ status: 'closed', closed_at: now, updated_at: now })
-          .where('id', '=', jobId)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toJob(closed);
+        return toJob(
+          await repository.change(trx, jobId, { status: 'closed', closed_at: now, updated_at: now }),
+        );
       });
     },
 
