@@ -3,7 +3,7 @@
 // fuzzed logout ends the session), with hints so some generated bodies carry real credentials.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../runtime/app-definition.js';
-import { fuzzEveryRoute } from './fuzz-routes.js';
+import { fuzzEveryRoute } from './fuzz/run.js';
 import { buildTestApp, type TestApp } from './test-app.js';
 
 export interface AppFuzzSuite {

@@ -2,8 +2,8 @@
 export { createFakeClock, type FakeClock } from './clock.js';
 export { createTestDatabase } from './database.js';
 export { defineFactory } from './factory.js';
+export { fuzzEveryRoute } from './fuzz/run.js';
 export { type AppFuzzSuite, describeAppUnderFuzz } from './fuzz-app.js';
-export { fuzzEveryRoute } from './fuzz-routes.js';
 export { defineKeyValueContract } from './kv-contract.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
 export { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';
