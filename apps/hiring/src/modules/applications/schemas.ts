@@ -2,7 +2,9 @@
 // pipeline. Inputs allow no unknown properties and cap every string; ids are uuids. What a candidate
 // sees of their own application is a subset of the employer's view: the optional fields below
 // (notes, ratings, rejection reason, who moved it) are left out for them.
+
 import Type, { type Static } from 'typebox';
+import { Nullable } from '../jobs/schemas.js';
 
 const Uuid = Type.String({ format: 'uuid' });
 // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing in the database.
@@ -10,8 +12,6 @@ const NO_NUL = '^[^\\u0000]*$';
 // Not blank and no U+0000. Linear to match: the leading run of spaces is the only choice point.
 const SOME_TEXT = '^\\s*[^\\s\\u0000][^\\u0000]*$';
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 export const JobAction = Type.Union(
   [

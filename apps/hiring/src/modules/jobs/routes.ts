@@ -1,7 +1,7 @@
 // Owns the HTTP surface of jobs: the public listing and job page, and the employer's create, edit,
 // publish, close and organisation listing. The job page answers signed-in members of the owning
 // organisation with drafts too, so it authenticates optionally.
-import { caller, type Identity, type PlatformServer, problemResponses } from '@app/platform';
+import { ACCESS_COOKIE, caller, type Identity, type PlatformServer, problemResponses } from '@app/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { CreateJobBody, JobBody, JobListQuery, JobPage, UpdateJobBody } from './schemas.js';
@@ -19,7 +19,7 @@ export function registerJobRoutes(app: PlatformServer, identity: Identity, jobs:
 
   /** The caller when a valid token came with the request; anonymous otherwise. */
   async function optionalViewer(request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> {
-    if (request.headers.authorization === undefined && request.cookies?.['__Host-access'] === undefined) {
+    if (request.headers.authorization === undefined && request.cookies?.[ACCESS_COOKIE] === undefined) {
       return undefined;
     }
     await identity.authenticate(request, reply);

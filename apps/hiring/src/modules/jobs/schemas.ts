@@ -3,7 +3,7 @@
 // listing filters. Inputs allow no unknown properties and cap every string and number.
 import Type, { type Static } from 'typebox';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
 export const WorkplaceType = Type.Union([

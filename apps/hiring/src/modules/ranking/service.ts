@@ -8,7 +8,6 @@ import { type HiringTables, hiringDb } from '../../db.js';
 import type { Profile } from '../candidates/schemas.js';
 import type { CandidateService } from '../candidates/service.js';
 import {
-  canonicalSkill,
   extractSkills,
   type MatchCandidate,
   type MatchJob,
@@ -23,13 +22,11 @@ type JobRow = Selectable<HiringTables['hiring_jobs']>;
 /** The most jobs a candidate's ranking considers: the newest published ones. */
 const JOB_POOL = 5_000;
 
-const canonical = (name: string) => canonicalSkill(name) ?? name;
-
 export function toMatchJob(row: JobRow): MatchJob {
   // Ingested postings rarely list skills; the ones their text names count as nice to have.
   const skills =
     row.skills.length > 0
-      ? row.skills.map((skill) => ({ ...skill, name: canonical(skill.name) }))
+      ? row.skills
       : extractSkills(`${row.title}\n${row.description_text}`).map((name) => ({
           name,
           level: null,
@@ -61,7 +58,7 @@ export function toMatchCandidate(profile: Profile): MatchCandidate {
     headline: profile.headline,
     resumeText: profile.resumeText,
     skills: profile.skills.map((skill) => ({
-      name: canonical(skill.name),
+      name: skill.name,
       level: skill.level as 1 | 2 | 3 | 4 | 5,
     })),
     yearsExperience: profile.yearsExperience,

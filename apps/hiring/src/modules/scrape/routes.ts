@@ -4,6 +4,7 @@
 // error with a message), so one failing board never hides the others' results.
 import { caller, type Identity, type PlatformServer, problemResponses } from '@app/platform';
 import Type from 'typebox';
+import { Nullable } from '../jobs/schemas.js';
 import type { ScrapeService } from './service.js';
 import type { SourceService } from './sources.js';
 
@@ -15,8 +16,6 @@ const Kind = Type.Union([
   Type.Literal('smartrecruiters'),
   Type.Literal('jsonld'),
 ]);
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 const SourceBody = Type.Object({
   id: Type.String({ format: 'uuid' }),
   organisationId: Nullable(Type.String({ format: 'uuid' })),

@@ -16,7 +16,6 @@ import { type HiringSchema, hiringDb } from '../../db.js';
 import {
   createDedupeIndex,
   type IngestionOptions,
-  type NormalizedPosting,
   postingKeys,
   runSources,
   type SourceConfig,
@@ -70,24 +69,23 @@ export function createScrapeService(deps: ScrapeDependencies) {
     return withTransaction(hiring, async (trx) => {
       let inserted = 0;
       let updated = 0;
-      const seen: string[] = [];
-      for (const posting of outcome.postings as NormalizedPosting[]) {
+      const seen = new Set<string>();
+      for (const posting of outcome.postings) {
         const keys = postingKeys(posting);
         const columns = postingColumns(posting, keys);
         const match = index.match(keys);
         if (match) {
-          if (!seen.includes(match.id) && (await repository.updateJob(trx, match.id, columns, now)))
-            updated += 1;
-          seen.push(match.id);
+          if (!seen.has(match.id) && (await repository.updateJob(trx, match.id, columns, now))) updated += 1;
+          seen.add(match.id);
           continue;
         }
         const id = await repository.insertJob(trx, source, posting, columns, now);
         index.add(id, keys);
-        seen.push(id);
+        seen.add(id);
         inserted += 1;
       }
       const answered = outcome.status === 'ok' || outcome.status === 'empty';
-      const closed = answered ? await repository.closeMissing(trx, source.id, seen, now) : 0;
+      const closed = answered ? await repository.closeMissing(trx, source.id, [...seen], now) : 0;
       const row: RunSourceRow = {
         run_id: runId,
         source_id: source.id,
