@@ -29,7 +29,6 @@ describe('timeouts', () => {
       '/v0/postings/acmerobotics': leverSite(3),
       '/posting-api/job-board/quantumleap': { file: 'ashby-job-board.json' },
     });
-    const started = performance.now();
     const outcomes = await runSources(
       [
         { kind: 'greenhouse', boardToken: 'northwind' },
@@ -45,13 +44,18 @@ describe('timeouts', () => {
     expect(outcomes[0]?.message).toBe(`no answer from ${new URL(silent.origin).host} within 400 ms`);
     expect(outcomes[1]?.postings).toHaveLength(3);
     expect(outcomes[2]?.postings).toHaveLength(3);
-    expect(performance.now() - started).toBeLessThan(1_500);
   });
 
   it('ends the run at its deadline, keeping what an unfinished source had read', async () => {
-    const slow = await serve({ '/v0/postings/acmerobotics': leverSite(230, 400) });
+    // The first page answers at once; the second never does. Only the run deadline (far shorter
+    // than the request timeout) can end the source, so its message proves which limit acted,
+    // whatever the machine's load: no elapsed time is asserted.
+    const firstPage = leverSite(230);
+    const slow = await serve({
+      '/v0/postings/acmerobotics': (url) =>
+        url.searchParams.get('skip') === '0' ? firstPage(url) : { hang: true },
+    });
     const fast = await serve({ '/v1/boards/northwind/jobs': { file: 'greenhouse-jobs.json' } });
-    const started = performance.now();
     const [lever, greenhouse] = (await runSources(
       [
         { kind: 'lever', site: 'acmerobotics' },
@@ -59,21 +63,17 @@ describe('timeouts', () => {
       ],
       testOptions(slow.origin, {
         baseUrls: { lever: slow.origin, greenhouse: fast.origin },
-        deadlineMs: 600,
-        requestTimeoutMs: 5_000,
+        deadlineMs: 1_500,
+        requestTimeoutMs: 60_000,
       }),
     )) as [SourceOutcome, SourceOutcome];
-    const elapsed = performance.now() - started;
     expect(lever).toMatchObject({
       status: 'timeout',
-      message: 'run deadline of 600 ms reached',
+      message: 'run deadline of 1500 ms reached',
       fetched: 100,
     });
     expect(lever.postings).toHaveLength(100);
     expect(greenhouse).toMatchObject({ status: 'ok', fetched: 3 });
-    // Unbounded, the three slow pages would take 1.2 s.
-    expect(elapsed).toBeGreaterThanOrEqual(590);
-    expect(elapsed).toBeLessThan(1_100);
   });
 
   it('ends every source when the caller cancels the run', async () => {

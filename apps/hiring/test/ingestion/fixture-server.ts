@@ -97,9 +97,13 @@ export async function startFixtureServer(routes: Record<string, Route>): Promise
   };
 }
 
-/** Options for a run against fixture servers: short limits, no spacing, every board at `origin`. */
+/**
+ * Options for a run against fixture servers: short limits, no spacing, every board at `origin`.
+ * The guarded fetcher refuses 127.0.0.1, so the fixture servers the boards point at (and only
+ * those, by port) are named in the test-only `allowedTargets`.
+ */
 export function testOptions(origin: string, overrides: Partial<IngestionOptions> = {}): IngestionOptions {
-  return {
+  const options: IngestionOptions = {
     baseUrls: { greenhouse: origin, lever: origin, ashby: origin, smartrecruiters: origin },
     userAgent: 'HiringJobsBot/0.1 (+https://example.com/bot; jobs ingestion)',
     requestTimeoutMs: 2_000,
@@ -109,10 +113,16 @@ export function testOptions(origin: string, overrides: Partial<IngestionOptions>
     maxRetries: 2,
     ...overrides,
   };
+  const origins = new Set([origin, ...Object.values(options.baseUrls ?? {})]);
+  const allowedTargets = [...origins].map((fixture) => {
+    const { hostname, port } = new URL(fixture);
+    return { address: hostname, port: Number(port) };
+  });
+  return { ...options, network: { allowedTargets, ...overrides.network } };
 }
 
 /** A Lever site of `total` postings cloned from the fixture, paged by `skip` and `limit` like Lever. */
-export function leverSite(total: number, delayMs = 0): Route {
+export function leverSite(total: number, delayMs = 0): (url: URL) => Reply {
   const templates =
     fixtureJson<Array<{ id: string; hostedUrl: string; text: string }>>('lever-postings.json');
   const postings = Array.from({ length: total }, (_, index) => {

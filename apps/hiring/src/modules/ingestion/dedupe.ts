@@ -2,7 +2,9 @@
 // same canonical URL, then the same fingerprint (title, company and place folded so that
 // "Sr. Backend Engineer (m/w/d)" at "Acme GmbH" in "München" matches "Senior Backend Engineer" at
 // "ACME" in "Munich"). The fingerprint keeps role words, levels (II vs III) and the city, so the
-// same title in another city or another role at the same company stays distinct.
+// same title in another city or another role at the same company stays distinct. An index knows
+// no owners: the scrape store builds one per owner scope from that scope's rows only, so a match
+// can never point at another tenant's job.
 import { fold } from './fold.js';
 import type { NormalizedPosting } from './types.js';
 

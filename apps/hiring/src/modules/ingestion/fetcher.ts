@@ -1,11 +1,15 @@
 // Owns every HTTP request ingestion makes and the manners it makes them with: robots.txt read once
 // per origin and obeyed (for our User-Agent, else `*`; a 4xx robots.txt allows everything), the
 // per-origin gate, a timeout per request, retries with exponential back-off and jitter on 429, 5xx
-// and network failures that honour Retry-After up to a bound, and a cap on body size. It turns
-// every failure into a SourceError with a short message; it never retries a timed-out request (the
-// run deadline is what bounds a slow board) and never waits past the run's signal.
+// and network failures that honour Retry-After up to a bound, and a cap on body size. Every request
+// goes through the platform's guarded fetcher, so no board, careers page, robots.txt or redirect can
+// reach an internal address; a refused target is one fixed message whether or not anything listens
+// there. It turns every failure into a SourceError with a short message; it never retries a refused
+// or timed-out request (the run deadline is what bounds a slow board) and never waits past the run's
+// signal.
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createGuardedFetcher, NetError } from '@app/platform';
 import type robotsModule from 'robots-parser';
 import { createHostGate } from './host-gate.js';
 import type { IngestionOptions, SourceStatus } from './types.js';
@@ -45,50 +49,34 @@ function retryAfterMs(header: string | null): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
-async function readBody(response: Response, host: string): Promise<string> {
-  const tooLarge = () =>
-    new SourceError('error', `response from ${host} is larger than ${MAX_BODY_BYTES} bytes`);
-  if (Number(response.headers.get('content-length')) > MAX_BODY_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export function createFetcher(options: IngestionOptions, runSignal: AbortSignal): Fetcher {
   const gate = createHostGate(options.perHostConcurrency, options.perHostIntervalMs);
+  const guarded = createGuardedFetcher({
+    ...options.network,
+    timeoutMs: options.requestTimeoutMs,
+    maxBodyBytes: MAX_BODY_BYTES,
+  });
   const robotsByOrigin = new Map<string, Promise<Robots | null>>();
 
-  /** One attempt through the gate; the timeout covers the headers and the body. */
+  /** One attempt through the gate; the timeout covers every redirect and the body. */
   async function attempt(
     url: URL,
     accept: string,
   ): Promise<{ status: number; retryAfter: string | null; body: string }> {
     const release = await gate(url.origin, runSignal);
-    const timeout = AbortSignal.timeout(options.requestTimeoutMs);
     try {
-      const response = await fetch(url, {
+      const response = await guarded.get(url, {
         headers: { 'user-agent': options.userAgent, accept },
-        signal: AbortSignal.any([runSignal, timeout]),
+        signal: runSignal,
       });
-      if (!response.ok) {
-        await response.body?.cancel();
-        return { status: response.status, retryAfter: response.headers.get('retry-after'), body: '' };
-      }
-      return { status: response.status, retryAfter: null, body: await readBody(response, url.host) };
+      const retryAfter = response.headers['retry-after'] ?? null;
+      return { status: response.status, retryAfter, body: response.body.toString('utf8') };
     } catch (error) {
       if (runSignal.aborted) throw runSignal.reason;
-      if (timeout.aborted) {
+      if (error instanceof NetError && error.code === 'timeout') {
         throw new SourceError('timeout', `no answer from ${url.host} within ${options.requestTimeoutMs} ms`);
       }
-      if (error instanceof SourceError) throw error;
+      if (error instanceof NetError) throw new SourceError('error', error.message);
       return { status: 0, retryAfter: null, body: '' };
     } finally {
       release();

@@ -1,5 +1,6 @@
 // Owns the shapes that cross the ingestion boundary: which boards can be read, what one normalised
 // posting looks like, how a source's run ended, and the knobs of a run. Nothing here does work.
+import type { NetPolicy } from '@app/platform';
 
 export type SourceKind = 'greenhouse' | 'lever' | 'ashby' | 'smartrecruiters' | 'jsonld';
 
@@ -88,5 +89,10 @@ export interface IngestionOptions {
   perHostIntervalMs: number;
   /** Retries after the first attempt, on 429, 5xx and network failures. */
   maxRetries: number;
+  /**
+   * Who may be reached, for every request and redirect: public addresses on ports 80 and 443 by
+   * default. Tests name their fixture servers in `allowedTargets`; production sets nothing here.
+   */
+  network?: NetPolicy;
   signal?: AbortSignal;
 }
