@@ -16,6 +16,7 @@ import { registerCandidateRoutes } from './modules/candidates/routes.js';
 import { createCandidateService } from './modules/candidates/service.js';
 import { hiringAccessPolicy } from './modules/identity/access-policy.js';
 import type { IngestionOptions } from './modules/ingestion/index.js';
+import { registerJobExpiry } from './modules/jobs/expiry.js';
 import { registerJobRoutes } from './modules/jobs/routes.js';
 import { createJobService } from './modules/jobs/service.js';
 import { registerOrganisationRoutes } from './modules/organisations/routes.js';
@@ -25,6 +26,7 @@ import { createRankingService } from './modules/ranking/service.js';
 import { registerScrapeRoutes } from './modules/scrape/routes.js';
 import { createScrapeService, SCRAPE_QUEUE } from './modules/scrape/service.js';
 import { createSourceService } from './modules/scrape/sources.js';
+import { createSourceVerification } from './modules/scrape/verification.js';
 
 export interface HiringAppOptions {
   /** Password hashing cost; tests lower it, production keeps the defaults. */
@@ -33,6 +35,10 @@ export interface HiringAppOptions {
   ingestion?: Partial<IngestionOptions>;
   /** When scheduled scrapes run (cron, UTC). */
   scrapeSchedule?: string;
+  /** When the sweep closing expired jobs runs (cron, UTC). */
+  jobExpirySchedule?: string;
+  /** Least time between two scrapes one organisation's owners ask for (default 15 minutes). */
+  ownerScrapeIntervalMs?: number;
 }
 
 const DEFAULT_INGESTION: IngestionOptions = {
@@ -42,6 +48,8 @@ const DEFAULT_INGESTION: IngestionOptions = {
   perHostConcurrency: 2,
   perHostIntervalMs: 500,
   maxRetries: 3,
+  // No `network`: only public addresses on ports 80 and 443, on every hop. Tests name their
+  // fixture servers in `ingestion.network.allowedTargets`; nothing a user sends can.
 };
 
 export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
@@ -74,16 +82,28 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
       registerOrganisationRoutes(app, identity, organisations);
       registerCandidateRoutes(app, identity, candidates);
       registerJobRoutes(app, identity, jobs);
-      registerRankingRoutes(app, identity, createRankingService(db, organisations, candidates));
-      const applications = createApplicationService({ db, clock, organisations, jobs });
+      registerJobExpiry(runner, jobs, options.jobExpirySchedule ?? '*/5 * * * *');
+      const applications = createApplicationService({
+        db,
+        clock,
+        organisations,
+        jobs,
+        accounts: identity.accounts,
+        candidates,
+        mailer: identity.mailer,
+      });
       registerApplicationRoutes(app, identity, { applications });
+      registerRankingRoutes(app, identity, createRankingService(db, organisations, candidates, applications));
 
+      const ingestion = { ...DEFAULT_INGESTION, ...options.ingestion };
       const scrape = createScrapeService({
         db,
         clock,
         jobs: runner,
         logger,
-        ingestion: { ...DEFAULT_INGESTION, ...options.ingestion },
+        ingestion,
+        organisations,
+        ownerScrapeIntervalMs: options.ownerScrapeIntervalMs ?? 15 * 60_000,
       });
       runner.register<{ runId: string }>(SCRAPE_QUEUE, ({ runId }) => scrape.execute(runId), {
         retryLimit: 1,
@@ -93,7 +113,11 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
         await scrape.request(null, 'schedule');
       });
       runner.schedule('hiring.scrape-scheduled', options.scrapeSchedule ?? '0 */6 * * *');
-      registerScrapeRoutes(app, identity, scrape, createSourceService(db, clock, organisations));
+      registerScrapeRoutes(app, identity, {
+        scrape,
+        sources: createSourceService(db, clock, organisations, options.ingestion?.network),
+        verification: createSourceVerification({ db, clock, organisations, ingestion }),
+      });
     },
   };
 }

@@ -33,6 +33,7 @@ export interface HiringTables {
   };
   hiring_candidates: {
     user_id: string;
+    name: Generated<string>;
     headline: string;
     skills: Json<Array<{ name: string; level: SkillLevel }>>;
     years_experience: number;
@@ -79,6 +80,10 @@ export interface HiringTables {
     updated_at: Date;
     closed_at: Date | null;
     job_source_id: string | null;
+    /** Deduplication scope of an ingested job (migration 0006); null for jobs posted in the app. */
+    ingest_scope: string | null;
+    holds_slot: Generated<boolean>;
+    closed_reason: 'employer' | 'vanished' | 'expired' | null;
     search: ColumnType<string, never, never>;
   };
   hiring_job_sources: {
@@ -88,12 +93,18 @@ export interface HiringTables {
     identifier: string;
     enabled: Generated<boolean>;
     created_at: Date;
+    verification_token: string | null;
+    verified_at: Date | null;
+    verified_by: string | null;
+    verification_method: 'token' | 'admin' | null;
   };
   hiring_scrape_runs: {
     id: Generated<string>;
     requested_by: string | null;
     trigger: 'manual' | 'schedule';
     status: 'queued' | 'running' | 'finished';
+    /** Null: every enabled source; otherwise that organisation's verified sources (migration 0006). */
+    organisation_id: string | null;
     created_at: Date;
     started_at: Date | null;
     finished_at: Date | null;
@@ -107,6 +118,8 @@ export interface HiringTables {
     inserted: number;
     updated: number;
     closed: number;
+    /** Postings stored as drafts for want of a job-postings slot (migration 0006). */
+    waiting: number;
     duration_ms: number;
   };
   hiring_saved_jobs: { candidate_id: string; job_id: string; saved_at: Date };
@@ -129,6 +142,9 @@ export interface HiringTables {
     stage_entered_at: Date;
     rejection_reason: string | null;
     created_at: Date;
+    /** The e-mail the candidate applied with (migration 0007). */
+    applicant_email: string;
+    withdrawn_at: Date | null;
   };
   hiring_application_stage_history: {
     id: Generated<number>;

@@ -73,9 +73,9 @@ export async function ingestedJob(t: HiringTestApp): Promise<string> {
   const now = t.clock.now().toISOString();
   await t.db.executeSql(
     `insert into hiring_jobs (id, organisation_id, status, title, company, url, source, source_job_id,
-       posted_at, created_at, updated_at)
+       ingest_scope, posted_at, created_at, updated_at)
      values ($1, null, 'published', 'Data Engineer', 'Elsewhere Inc', 'https://boards.example.com/jobs/1',
-       'greenhouse', $2, $3, $3, $3)`,
+       'greenhouse', $2, 'global', $3, $3, $3)`,
     [id, `gh-${id}`, now],
   );
   return id;

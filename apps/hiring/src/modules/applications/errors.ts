@@ -19,6 +19,23 @@ export const jobExternal = (jobId: string) =>
     detail: `This job was found on a public job board and takes applications on its own site: follow the "url" of GET /jobs/${jobId}.`,
   });
 
+export const applicationWithdrawn = (action: 'moved' | 'reopened') =>
+  new AppError({
+    kind: 'conflict',
+    code: 'application_withdrawn',
+    detail:
+      action === 'moved'
+        ? 'The candidate withdrew this application; it stays in its last stage and cannot be moved.'
+        : 'You withdrew your application to this job; a withdrawn application cannot be reopened.',
+  });
+
+export const applicationDecided = () =>
+  new AppError({
+    kind: 'conflict',
+    code: 'application_decided',
+    detail: 'This application has already been decided (hired or rejected); there is nothing to withdraw.',
+  });
+
 export const stageInUse = (keys: string[]) =>
   new AppError({
     kind: 'conflict',

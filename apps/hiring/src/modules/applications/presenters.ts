@@ -1,10 +1,12 @@
 // Owns turning rows into what the API shows, and deciding what each audience sees of an
-// application: the employer's members see everything; the candidate sees their own application,
-// its stages and times, but never notes, ratings, rejection reasons or which member moved it.
+// application: the employer's members see everything, including who applied (the e-mail they
+// applied with and their profile); the candidate sees their own application, its stages and times,
+// but never notes, ratings, rejection reasons or which member moved it.
 import type { StageOutcome } from '../../db.js';
 import type { ApplicationRow, ApplicationSummaryRow, HistoryRow, NoteRow } from './repository.js';
 import { type Cursor, encodeCursor } from './repository.js';
 import type {
+  Applicant,
   ApplicationDetail,
   ApplicationSummary,
   MyApplication,
@@ -13,13 +15,19 @@ import type {
   StageStint,
 } from './schemas.js';
 
-export type Audience = 'employer' | 'candidate';
+type Audience = 'employer' | 'candidate';
 
 const STATUS: Record<StageOutcome, MyApplication['status']> = {
   open: 'active',
   hired: 'hired',
   rejected: 'rejected',
 };
+
+/** Withdrawn wins over the stage: a withdrawn application stays frozen in the stage it was in. */
+const statusOf = (row: ApplicationRow): MyApplication['status'] =>
+  row.withdrawn_at === null ? STATUS[row.stage_outcome] : 'withdrawn';
+
+const withdrawnAt = (row: ApplicationRow) => row.withdrawn_at?.toISOString() ?? null;
 
 const stageOf = (row: { stage_key: string; stage_name: string; stage_outcome: StageOutcome }): StageRef => ({
   key: row.stage_key,
@@ -36,22 +44,25 @@ export function toMyApplication(row: ApplicationRow): MyApplication {
     organisationId: row.organisation_id,
     coverNote: row.cover_note,
     stage: stageOf(row),
-    status: STATUS[row.stage_outcome],
+    status: statusOf(row),
     appliedAt: row.created_at.toISOString(),
     stageEnteredAt: row.stage_entered_at.toISOString(),
+    withdrawnAt: withdrawnAt(row),
   };
 }
 
-export function toSummary(row: ApplicationSummaryRow): ApplicationSummary {
+export function toSummary(row: ApplicationSummaryRow, applicant: Applicant): ApplicationSummary {
   return {
     id: row.id,
     jobId: row.job_id,
     candidateId: row.candidate_id,
+    applicant,
     coverNote: row.cover_note,
     stage: stageOf(row),
-    status: STATUS[row.stage_outcome],
+    status: statusOf(row),
     appliedAt: row.created_at.toISOString(),
     stageEnteredAt: row.stage_entered_at.toISOString(),
+    withdrawnAt: withdrawnAt(row),
     averageRating: roundRating(row.average_rating),
     ratingsCount: row.ratings_count,
     notesCount: row.notes_count,
@@ -86,12 +97,18 @@ function toStints(history: HistoryRow[], now: Date, audience: Audience): StageSt
   });
 }
 
+/** What only the employer's members see of an application: who applied, and the notes. */
+export interface EmployerExtras {
+  notes: NoteRow[];
+  applicant: Applicant;
+}
+
+/** The candidate's view without `employer`; the members' view with it. */
 export function toDetail(
   row: ApplicationRow,
   history: HistoryRow[],
-  notes: NoteRow[],
   now: Date,
-  audience: Audience,
+  employer?: EmployerExtras,
 ): ApplicationDetail {
   const detail: ApplicationDetail = {
     id: row.id,
@@ -100,15 +117,18 @@ export function toDetail(
     candidateId: row.candidate_id,
     coverNote: row.cover_note,
     stage: stageOf(row),
-    status: STATUS[row.stage_outcome],
+    status: statusOf(row),
     appliedAt: row.created_at.toISOString(),
     stageEnteredAt: row.stage_entered_at.toISOString(),
-    history: toStints(history, now, audience),
+    withdrawnAt: withdrawnAt(row),
+    history: toStints(history, now, employer ? 'employer' : 'candidate'),
   };
-  if (audience === 'candidate') return detail;
+  if (employer === undefined) return detail;
+  const { notes, applicant } = employer;
   const ratings = notes.flatMap((note) => (note.rating === null ? [] : [note.rating]));
   return {
     ...detail,
+    applicant,
     rejectionReason: row.rejection_reason,
     notes: notes.map(toNote),
     averageRating:

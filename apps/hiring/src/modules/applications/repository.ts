@@ -1,8 +1,8 @@
 // Owns the SQL of job actions and the application pipeline: saved and dismissed jobs, applications
-// with their stage history and notes, and an organisation's stage list. Returns plain rows. Locking
-// is explicit where two writers could race: an application enters or moves into a stage only while
-// holding a key-share lock on that stage row, and replacing the list takes an update lock on every
-// stage of the organisation, so a stage cannot be archived under an application arriving in it.
+// with their stage history and notes (the stage list itself is stages-repository.ts). Returns plain
+// rows. Locking is explicit where two writers could race: an application enters or moves into a
+// stage only while holding a key-share lock on that stage row (replacing the list takes an update
+// lock on every stage), and a move or a withdrawal holds an update lock on the application row.
 // Never reads hiring_jobs: what it needs of a job comes from the jobs service.
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { HiringSchema, HiringTables, StageOutcome } from '../../db.js';
@@ -14,7 +14,7 @@ export type ApplicationsSchema = Omit<HiringSchema, 'hiring_pipeline_stages'> & 
 };
 export type ApplicationsDb = Kysely<ApplicationsSchema>;
 export type Trx = Transaction<ApplicationsSchema>;
-type Executor = ApplicationsDb | Trx;
+export type Executor = ApplicationsDb | Trx;
 
 export type StageRow = Selectable<StagesTable>;
 export type ApplicationRow = Selectable<HiringTables['hiring_applications']> & {
@@ -206,6 +206,7 @@ export function createApplicationRepository(db: ApplicationsDb) {
         candidateId: string;
         organisationId: string;
         coverNote: string | null;
+        applicantEmail: string;
         stageId: string;
         at: Date;
       },
@@ -217,6 +218,7 @@ export function createApplicationRepository(db: ApplicationsDb) {
           candidate_id: values.candidateId,
           organisation_id: values.organisationId,
           cover_note: values.coverNote,
+          applicant_email: values.applicantEmail,
           stage_id: values.stageId,
           stage_entered_at: values.at,
           created_at: values.at,
@@ -251,13 +253,37 @@ export function createApplicationRepository(db: ApplicationsDb) {
         .execute();
     },
 
-    lockApplication(trx: Trx, id: string): Promise<{ stage_id: string } | undefined> {
+    lockApplication(trx: Trx, id: string) {
       return trx
         .selectFrom('hiring_applications')
-        .select('stage_id')
+        .select(['stage_id', 'withdrawn_at', 'applicant_email'])
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirst();
+    },
+
+    stageOutcome(trx: Trx, stageId: string): Promise<{ outcome: StageOutcome } | undefined> {
+      return trx
+        .selectFrom('hiring_pipeline_stages')
+        .select('outcome')
+        .where('id', '=', stageId)
+        .executeTakeFirst();
+    },
+
+    async markWithdrawn(trx: Trx, id: string, at: Date): Promise<void> {
+      await trx.updateTable('hiring_applications').set({ withdrawn_at: at }).where('id', '=', id).execute();
+    },
+
+    /** The organisation's live (not withdrawn) applications, newest first: who applied, and how. */
+    liveApplicationsOf(organisationId: string) {
+      return db
+        .selectFrom('hiring_applications')
+        .select(['id', 'job_id', 'candidate_id', 'applicant_email'])
+        .where('organisation_id', '=', organisationId)
+        .where('withdrawn_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
     },
 
     async setStage(
@@ -352,79 +378,6 @@ export function createApplicationRepository(db: ApplicationsDb) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-    },
-
-    // ---- pipeline stages -------------------------------------------------------------------------
-
-    /** Active stages in order, with how many applications sit in each. */
-    listStages(organisationId: string, executor: Executor = db) {
-      return executor
-        .selectFrom('hiring_pipeline_stages as s')
-        .select(['s.id', 's.key', 's.name', 's.outcome', 's.position'])
-        .select(
-          sql<number>`(select count(*)::int from hiring_applications a where a.stage_id = s.id)`.as(
-            'applications',
-          ),
-        )
-        .where('s.organisation_id', '=', organisationId)
-        .where('s.archived_at', 'is', null)
-        .orderBy('s.position')
-        .orderBy('s.key')
-        .execute();
-    },
-
-    /** Every stage of the organisation, archived ones too, locked against concurrent entries. */
-    lockStages(trx: Trx, organisationId: string): Promise<StageRow[]> {
-      return trx
-        .selectFrom('hiring_pipeline_stages')
-        .selectAll()
-        .where('organisation_id', '=', organisationId)
-        .forUpdate()
-        .execute();
-    },
-
-    async occupiedStageIds(trx: Trx, stageIds: string[]): Promise<Set<string>> {
-      if (stageIds.length === 0) return new Set();
-      const rows = await trx
-        .selectFrom('hiring_applications')
-        .select('stage_id')
-        .distinct()
-        .where('stage_id', 'in', stageIds)
-        .execute();
-      return new Set(rows.map((row) => row.stage_id));
-    },
-
-    async updateStage(
-      trx: Trx,
-      id: string,
-      values: { name: string; outcome: StageOutcome; position: number; archivedAt: Date | null },
-    ): Promise<void> {
-      await trx
-        .updateTable('hiring_pipeline_stages')
-        .set({
-          name: values.name,
-          outcome: values.outcome,
-          position: values.position,
-          archived_at: values.archivedAt,
-        })
-        .where('id', '=', id)
-        .execute();
-    },
-
-    async insertStage(
-      trx: Trx,
-      values: { organisationId: string; key: string; name: string; outcome: StageOutcome; position: number },
-    ): Promise<void> {
-      await trx
-        .insertInto('hiring_pipeline_stages')
-        .values({
-          organisation_id: values.organisationId,
-          key: values.key,
-          name: values.name,
-          outcome: values.outcome,
-          position: values.position,
-        })
-        .execute();
     },
   };
 }

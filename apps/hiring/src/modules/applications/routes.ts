@@ -178,7 +178,7 @@ export function registerApplicationRoutes(
         tags: pipelineTags,
         summary: 'One application with its stage history and time in each stage',
         description:
-          "Members of the job's organisation also see notes, ratings and the rejection reason; the candidate sees their own application without them.",
+          "Members of the job's organisation also see who applied (the e-mail they applied with and their profile), notes, ratings and the rejection reason; the candidate sees their own application without them.",
         params: ApplicationParams,
         response: { 200: ApplicationDetail, ...problemResponses(400, 401, 404) },
       },
@@ -194,10 +194,10 @@ export function registerApplicationRoutes(
         tags: pipelineTags,
         summary: 'Move an application to a stage (owners and recruiters); a reason is required for rejection',
         description:
-          'Moving to the current stage changes nothing and answers 200. Errors: 400 stage_unknown (no such active stage), 400 rejection_reason_required; 403 organisation_role_insufficient (viewers); 404 application_not_found (also for other organisations).',
+          'Each move mails the candidate (through the outbox, in the same transaction) the job and the new stage, never notes or the rejection reason. Moving to the current stage changes nothing, sends nothing and answers 200. Errors: 400 stage_unknown (no such active stage), 400 rejection_reason_required; 403 organisation_role_insufficient (viewers); 404 application_not_found (also for other organisations); 409 application_withdrawn.',
         params: ApplicationParams,
         body: MoveStageBody,
-        response: { 200: ApplicationDetail, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: ApplicationDetail, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request) =>
@@ -207,6 +207,22 @@ export function registerApplicationRoutes(
         request.body.stageKey,
         request.body.reason,
       ),
+  );
+
+  app.post(
+    '/applications/:applicationId/withdraw',
+    {
+      preHandler: ownApplications,
+      schema: {
+        tags: candidateTags,
+        summary: 'Withdraw your application (idempotent)',
+        description:
+          "The application is kept, frozen in its stage, and the employer sees it as withdrawn; it cannot be moved any more and re-applying to the same job answers 409 application_withdrawn. Withdrawing again answers 200 with the same application. Errors: 404 application_not_found (also for someone else's application); 409 application_decided (already hired or rejected).",
+        params: ApplicationParams,
+        response: { 200: ApplicationDetail, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => applications.withdraw(caller(request).userId, request.params.applicationId),
   );
 
   app.post(

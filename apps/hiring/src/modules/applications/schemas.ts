@@ -1,9 +1,11 @@
 // Owns the request and response schemas of candidate job actions and the employer's application
 // pipeline. Inputs allow no unknown properties and cap every string; ids are uuids. What a candidate
 // sees of their own application is a subset of the employer's view: the optional fields below
-// (notes, ratings, rejection reason, who moved it) are left out for them.
+// (the applicant's contact and profile, notes, ratings, rejection reason, who moved it) are left
+// out for them.
 
 import Type, { type Static } from 'typebox';
+import { ApplicantProfile } from '../candidates/schemas.js';
 import { Nullable } from '../jobs/schemas.js';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -37,11 +39,13 @@ export const StageOutcome = Type.Union([
 ]);
 const StageKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', maxLength: 40 });
 const ApplicationStatus = Type.Union(
-  [Type.Literal('active'), Type.Literal('hired'), Type.Literal('rejected')],
+  [Type.Literal('active'), Type.Literal('hired'), Type.Literal('rejected'), Type.Literal('withdrawn')],
   {
-    description: "The current stage's outcome: active while in an open stage",
+    description:
+      "withdrawn once the candidate withdrew it; otherwise the current stage's outcome: active while in an open stage",
   },
 );
+const WithdrawnAt = Nullable(DateTime);
 const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
 const Cursor = Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' });
 
@@ -140,6 +144,7 @@ export const MyApplication = Type.Object({
   status: ApplicationStatus,
   appliedAt: DateTime,
   stageEnteredAt: DateTime,
+  withdrawnAt: WithdrawnAt,
 });
 export type MyApplication = Static<typeof MyApplication>;
 export const MyApplicationPage = Type.Object({
@@ -159,15 +164,26 @@ export const SavedJob = Type.Object({ jobId: Uuid, savedAt: DateTime });
 export type SavedJob = Static<typeof SavedJob>;
 export const SavedJobPage = Type.Object({ items: Type.Array(SavedJob), nextCursor: Nullable(Type.String()) });
 
+/** Who applied, as the employer sees them: the e-mail they applied with and their profile. */
+export const Applicant = Type.Object({
+  email: Type.String({ description: 'The e-mail the candidate applied with (their account e-mail then)' }),
+  profile: Type.Union([ApplicantProfile, Type.Null()], {
+    description: 'Null while the candidate has no profile',
+  }),
+});
+export type Applicant = Static<typeof Applicant>;
+
 export const ApplicationSummary = Type.Object({
   id: Uuid,
   jobId: Uuid,
   candidateId: Uuid,
+  applicant: Applicant,
   coverNote: Nullable(Type.String()),
   stage: StageRef,
   status: ApplicationStatus,
   appliedAt: DateTime,
   stageEnteredAt: DateTime,
+  withdrawnAt: WithdrawnAt,
   averageRating: Nullable(Type.Number()),
   ratingsCount: Type.Integer(),
   notesCount: Type.Integer(),
@@ -207,6 +223,8 @@ export const ApplicationDetail = Type.Object({
   status: ApplicationStatus,
   appliedAt: DateTime,
   stageEnteredAt: DateTime,
+  withdrawnAt: WithdrawnAt,
+  applicant: Type.Optional(Applicant),
   history: Type.Array(StageStint, { description: 'Oldest first; the last entry is the current stage' }),
   rejectionReason: Type.Optional(Nullable(Type.String())),
   notes: Type.Optional(Type.Array(Note)),

@@ -1,22 +1,37 @@
-// Owns what candidates do with jobs (save, dismiss, apply) and the employer's application pipeline
-// (stage lists, moves with history, notes and ratings). Every method authorises first: a candidate
-// acts only for themself; an employer only inside an organisation they belong to, where anything
-// outside it is "not found". Repeated actions give the same result: apply relies on the
-// (job, candidate) unique constraint, never on a read-then-write check. Knows jobs only through
-// `jobs.lookup`; never reads their table.
-import { AppError, type Clock, type Database, withTransaction } from '@app/platform';
+// Owns what candidates do with jobs (save, dismiss, apply, withdraw) and the employer's application
+// pipeline (moves with history, notes and ratings; the stage list is stages.ts). Every method
+// authorises first: a candidate acts only for themself; an employer only inside an organisation
+// they belong to, where anything outside it is "not found". Repeated actions give the same result:
+// apply relies on the (job, candidate) unique constraint, never on a read-then-write check.
+// Members see who applied: the e-mail captured from the account at apply time, and the profile
+// through the candidates service. A stage change writes the candidate's mail in the same
+// transaction as the move, so neither exists without the other. Knows jobs only through the jobs
+// service and accounts only through identity; never reads their tables.
+import {
+  type AccountService,
+  AppError,
+  type Clock,
+  type Database,
+  type IdentitySchema,
+  type Mailer,
+  withTransaction,
+} from '@app/platform';
+import type { Transaction } from 'kysely';
 import { hiringDb } from '../../db.js';
+import type { CandidateService } from '../candidates/service.js';
 import type { OrganisationRight, OrganisationService } from '../organisations/service.js';
 import {
+  applicationDecided,
   applicationNotFound,
+  applicationWithdrawn,
   cursorInvalid,
   invalidInput,
   jobExternal,
   jobNotFound,
   jobNotOpen,
-  stageInUse,
 } from './errors.js';
-import { type Audience, page, toDetail, toMyApplication, toNote, toSummary } from './presenters.js';
+import { stageChangeMail } from './notifications.js';
+import { page, toDetail, toMyApplication, toNote, toSummary } from './presenters.js';
 import {
   type ApplicationRow,
   type ApplicationsDb,
@@ -26,15 +41,15 @@ import {
   type Trx,
 } from './repository.js';
 import type {
+  Applicant,
   ApplicationDetail,
   JobAction,
   JobActionResult,
   JobApplicationsQuery,
   Note,
   PageQuery,
-  PipelineStage,
-  StageInput,
 } from './schemas.js';
+import { createStageOperations } from './stages.js';
 
 /** What this module needs to know of a job; the jobs service provides it. */
 export interface JobDirectory {
@@ -43,6 +58,8 @@ export interface JobDirectory {
     organisationId: string | null;
     status: 'draft' | 'published' | 'closed';
   } | null>;
+  /** The job as `viewerId` may see it (members see drafts too). */
+  get(viewerId: string | undefined, jobId: string): Promise<{ title: string; company: string }>;
 }
 
 export interface ApplicationServiceDependencies {
@@ -50,6 +67,18 @@ export interface ApplicationServiceDependencies {
   clock: Clock;
   organisations: Pick<OrganisationService, 'requireRight'>;
   jobs: JobDirectory;
+  /** The applicant's account e-mail, read once at apply time. */
+  accounts: Pick<AccountService, 'profile'>;
+  candidates: Pick<CandidateService, 'applicantProfiles'>;
+  mailer: Mailer;
+}
+
+/** A live application to one of an organisation's jobs, as the ranking sees it. */
+export interface LiveApplicant {
+  applicationId: string;
+  jobId: string;
+  candidateId: string;
+  email: string;
 }
 
 const DEFAULT_PAGE = 20;
@@ -61,31 +90,15 @@ function cursorOf(text: string | undefined) {
   return cursor;
 }
 
-function checkStageList(stages: StageInput[]): void {
-  const seen = new Set<string>();
-  stages.forEach((stage, index) => {
-    if (seen.has(stage.key)) {
-      throw invalidInput(
-        'stage_key_duplicate',
-        `The stage key "${stage.key}" appears more than once.`,
-        `/body/stages/${index}/key`,
-        'is a duplicate',
-      );
-    }
-    seen.add(stage.key);
-  });
-  const outcomes = new Set(stages.map((stage) => stage.outcome));
-  if (!outcomes.has('open') || !outcomes.has('hired') || !outcomes.has('rejected')) {
-    throw invalidInput(
-      'stages_incomplete',
-      'A pipeline needs at least one open, one hired and one rejected stage.',
-      '/body/stages',
-      'needs an open, a hired and a rejected stage',
-    );
-  }
-}
-
-export function createApplicationService({ db, clock, organisations, jobs }: ApplicationServiceDependencies) {
+export function createApplicationService({
+  db,
+  clock,
+  organisations,
+  jobs,
+  accounts,
+  candidates,
+  mailer,
+}: ApplicationServiceDependencies) {
   const kysely = hiringDb(db) as unknown as ApplicationsDb;
   const transactional = db as unknown as Database<ApplicationsSchema>;
   const repository = createApplicationRepository(kysely);
@@ -119,6 +132,7 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
     jobId: string,
     organisationId: string,
     coverNote: string | null,
+    applicantEmail: string,
   ): Promise<boolean> {
     const now = clock.now();
     return withTransaction(transactional, async (trx) => {
@@ -137,6 +151,7 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
         candidateId,
         organisationId,
         coverNote,
+        applicantEmail,
         stageId: stage.id,
         at: now,
       });
@@ -154,12 +169,26 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
     });
   }
 
-  async function detailFor(row: ApplicationRow, audience: Audience): Promise<ApplicationDetail> {
-    const [history, notes] = await Promise.all([
-      repository.history(row.id),
-      audience === 'employer' ? repository.notes(row.id) : Promise.resolve([]),
-    ]);
-    return toDetail(row, history, notes, clock.now(), audience);
+  /** Who applied, for the members: the e-mail of the application and the candidate's profile. */
+  async function applicantsOf(rows: ApplicationRow[]): Promise<(row: ApplicationRow) => Applicant> {
+    const profiles = await candidates.applicantProfiles(rows.map((row) => row.candidate_id));
+    return (row) => ({ email: row.applicant_email, profile: profiles.get(row.candidate_id) ?? null });
+  }
+
+  async function detailFor(
+    row: ApplicationRow,
+    audience: 'employer' | 'candidate',
+  ): Promise<ApplicationDetail> {
+    const history = await repository.history(row.id);
+    if (audience === 'candidate') return toDetail(row, history, clock.now());
+    const [notes, applicant] = await Promise.all([repository.notes(row.id), applicantsOf([row])]);
+    return toDetail(row, history, clock.now(), { notes, applicant: applicant(row) });
+  }
+
+  async function reload(applicationId: string): Promise<ApplicationRow> {
+    const row = await repository.findApplication(applicationId);
+    if (!row) throw applicationNotFound();
+    return row;
   }
 
   /** The application for a member with the right; anyone outside its organisation gets 404. */
@@ -210,12 +239,16 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
           await repository.clearDismissed(kysely, candidateId, jobId);
           break;
         case 'apply': {
-          // A retry after the job closed still answers with the application already made.
-          if (await repository.findApplicationFor(candidateId, jobId)) break;
+          // A retry after the job closed still answers with the application already made; a
+          // withdrawn one stays withdrawn (re-applying would undo a rejection, see docs/hiring.md).
+          const existing = await repository.findApplicationFor(candidateId, jobId);
+          if (existing?.withdrawn_at) throw applicationWithdrawn('reopened');
+          if (existing) break;
           if (job.status !== 'published') throw jobNotOpen();
           if (job.organisationId === null) throw jobExternal(jobId);
           const note = coverNote?.trim() ? coverNote : null;
-          created = await insertApplication(candidateId, jobId, job.organisationId, note);
+          const { email } = await accounts.profile(candidateId);
+          created = await insertApplication(candidateId, jobId, job.organisationId, note, email);
           break;
         }
       }
@@ -245,7 +278,43 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
       await requireMember(userId, job.organisationId, 'read', jobNotFound);
       const limit = query.limit ?? DEFAULT_PAGE;
       const rows = await repository.listForJob(jobId, query.stage, cursorOf(query.cursor), limit + 1);
-      return page(rows, limit, (row) => ({ at: row.created_at, id: row.id }), toSummary);
+      const applicant = await applicantsOf(rows.slice(0, limit));
+      return page(
+        rows,
+        limit,
+        (row) => ({ at: row.created_at, id: row.id }),
+        (row) => toSummary(row, applicant(row)),
+      );
+    },
+
+    /** The organisation's live applications; the caller has checked the member's right. */
+    async liveApplicants(organisationId: string): Promise<LiveApplicant[]> {
+      const rows = await repository.liveApplicationsOf(organisationId);
+      return rows.map((row) => ({
+        applicationId: row.id,
+        jobId: row.job_id,
+        candidateId: row.candidate_id,
+        email: row.applicant_email,
+      }));
+    },
+
+    /**
+     * The candidate withdraws their own application (anyone else: 404). Repeating it changes
+     * nothing; a hired or rejected application has nothing to withdraw (409).
+     */
+    async withdraw(candidateId: string, applicationId: string): Promise<ApplicationDetail> {
+      const row = await repository.findApplication(applicationId);
+      if (!row || row.candidate_id !== candidateId) throw applicationNotFound();
+      if (row.withdrawn_at !== null) return detailFor(row, 'candidate');
+      await withTransaction(transactional, async (trx) => {
+        const locked = await repository.lockApplication(trx, applicationId);
+        if (!locked) throw applicationNotFound();
+        if (locked.withdrawn_at !== null) return;
+        const stage = await repository.stageOutcome(trx, locked.stage_id);
+        if (stage?.outcome !== 'open') throw applicationDecided();
+        await repository.markWithdrawn(trx, applicationId, clock.now());
+      });
+      return detailFor(await reload(applicationId), 'candidate');
     },
 
     /** The candidate sees their own application without notes; members of its organisation see all. */
@@ -264,10 +333,12 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
       reason: string | undefined,
     ): Promise<ApplicationDetail> {
       const current = await applicationForMember(userId, applicationId, 'write');
+      const job = await jobs.get(userId, current.job_id);
       const now = clock.now();
       await withTransaction(transactional, async (trx) => {
         const locked = await repository.lockApplication(trx, applicationId);
         if (!locked) throw applicationNotFound();
+        if (locked.withdrawn_at !== null) throw applicationWithdrawn('moved');
         const target = await repository.activeStage(trx, current.organisation_id, stageKey);
         if (!target) {
           throw invalidInput(
@@ -301,10 +372,13 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
           reason: reason ?? null,
           at: now,
         });
+        // In the move's transaction: the mail exists exactly when the move committed.
+        await mailer.send(
+          stageChangeMail(locked.applicant_email, job, target),
+          trx as unknown as Transaction<IdentitySchema>,
+        );
       });
-      const moved = await repository.findApplication(applicationId);
-      if (!moved) throw applicationNotFound();
-      return detailFor(moved, 'employer');
+      return detailFor(await reload(applicationId), 'employer');
     },
 
     async addNote(
@@ -324,54 +398,7 @@ export function createApplicationService({ db, clock, organisations, jobs }: App
       return toNote(row);
     },
 
-    async listStages(userId: string, organisationId: string): Promise<PipelineStage[]> {
-      await organisations.requireRight(userId, organisationId, 'read');
-      return (await repository.listStages(organisationId)).map(({ id: _id, ...stage }) => stage);
-    },
-
-    /**
-     * Replaces the ordered stage list. Stages left out are archived (their history stays readable);
-     * one with applications in it cannot be removed or change its outcome.
-     */
-    async replaceStages(
-      userId: string,
-      organisationId: string,
-      stages: StageInput[],
-    ): Promise<PipelineStage[]> {
-      await organisations.requireRight(userId, organisationId, 'manage');
-      checkStageList(stages);
-      const now = clock.now();
-      const rows = await withTransaction(transactional, async (trx) => {
-        const existing = await repository.lockStages(trx, organisationId);
-        const byKey = new Map(existing.map((stage) => [stage.key, stage]));
-        const wanted = new Map(stages.map((stage) => [stage.key, stage]));
-        const leaving = existing.filter((stage) => {
-          if (stage.archived_at !== null) return false;
-          const next = wanted.get(stage.key);
-          return next === undefined || next.outcome !== stage.outcome;
-        });
-        const occupied = await repository.occupiedStageIds(
-          trx,
-          leaving.map((stage) => stage.id),
-        );
-        if (occupied.size > 0) {
-          throw stageInUse(leaving.filter((stage) => occupied.has(stage.id)).map((stage) => stage.key));
-        }
-        for (const [position, stage] of stages.entries()) {
-          const found = byKey.get(stage.key);
-          const values = { name: stage.name.trim(), outcome: stage.outcome, position };
-          if (found) await repository.updateStage(trx, found.id, { ...values, archivedAt: null });
-          else await repository.insertStage(trx, { ...values, organisationId, key: stage.key });
-        }
-        for (const stage of existing) {
-          if (stage.archived_at === null && !wanted.has(stage.key)) {
-            await repository.updateStage(trx, stage.id, { ...stage, archivedAt: now });
-          }
-        }
-        return repository.listStages(organisationId, trx);
-      });
-      return rows.map(({ id: _id, ...stage }) => stage);
-    },
+    ...createStageOperations(kysely, transactional, clock, organisations),
   };
 }
 

@@ -11,6 +11,9 @@ export const RemotePreference = Type.Union([
 
 export const ProfileInput = Type.Object(
   {
+    name: Type.Optional(
+      Type.String({ maxLength: 200, description: 'How employers see you named; left out means no name' }),
+    ),
     headline: Type.String({ maxLength: 200 }),
     skills: Type.Array(
       Type.Object(
@@ -33,16 +36,20 @@ export const ProfileInput = Type.Object(
 );
 export type ProfileInput = Static<typeof ProfileInput>;
 
+const ProfileLocation = Type.Object({
+  city: Type.Union([Type.String(), Type.Null()]),
+  region: Type.Union([Type.String(), Type.Null()]),
+  country: Type.Union([Type.String(), Type.Null()]),
+});
+const ProfileSkills = Type.Array(Type.Object({ name: Type.String(), level: Type.Integer() }));
+
 export const Profile = Type.Object({
   userId: Type.String({ format: 'uuid' }),
+  name: Type.String(),
   headline: Type.String(),
-  skills: Type.Array(Type.Object({ name: Type.String(), level: Type.Integer() })),
+  skills: ProfileSkills,
   yearsExperience: Type.Integer(),
-  location: Type.Object({
-    city: Type.Union([Type.String(), Type.Null()]),
-    region: Type.Union([Type.String(), Type.Null()]),
-    country: Type.Union([Type.String(), Type.Null()]),
-  }),
+  location: ProfileLocation,
   remotePreference: RemotePreference,
   desiredSalary: Type.Union([
     Type.Object({
@@ -58,3 +65,20 @@ export const Profile = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 export type Profile = Static<typeof Profile>;
+
+/**
+ * What an employer sees of a candidate who applied to the organisation or opted into discovery:
+ * the profile without the salary wish or the discovery switch. The e-mail comes with the
+ * application, not from here.
+ */
+export const ApplicantProfile = Type.Object({
+  name: Type.String({ description: 'Empty when the candidate gave none' }),
+  headline: Type.String(),
+  skills: ProfileSkills,
+  yearsExperience: Type.Integer(),
+  location: ProfileLocation,
+  remotePreference: RemotePreference,
+  resumeText: Type.String(),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type ApplicantProfile = Static<typeof ApplicantProfile>;

@@ -1,17 +1,19 @@
 // Owns candidate profiles: a candidate writes and reads their own (skills folded to one spelling,
 // salary range checked), and other modules load the profiles an employer is allowed to see: those
-// of candidates who applied to the organisation, or who opted into discovery.
+// of candidates who applied to the organisation (the caller names them: the applications service
+// knows who applied), or who opted into discovery. Never reads another module's tables.
 import { AppError, type Clock, type Database } from '@app/platform';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type HiringTables, hiringDb } from '../../db.js';
 import { normaliseSkillName } from '../jobs/text.js';
-import type { Profile, ProfileInput } from './schemas.js';
+import type { ApplicantProfile, Profile, ProfileInput } from './schemas.js';
 
 type CandidateRow = Selectable<HiringTables['hiring_candidates']>;
 
 export function toProfile(row: CandidateRow): Profile {
   return {
     userId: row.user_id,
+    name: row.name,
     headline: row.headline,
     skills: row.skills,
     yearsExperience: row.years_experience,
@@ -30,6 +32,15 @@ export function toProfile(row: CandidateRow): Profile {
     discoverable: row.discoverable,
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+export function toApplicantProfile({
+  userId: _userId,
+  desiredSalary: _desiredSalary,
+  discoverable: _discoverable,
+  ...shown
+}: Profile): ApplicantProfile {
+  return shown;
 }
 
 export function createCandidateService(db: Database, clock: Clock) {
@@ -69,6 +80,7 @@ export function createCandidateService(db: Database, clock: Clock) {
         skills.set(name, Math.max(skills.get(name) ?? 0, skill.level) as 1 | 2 | 3 | 4 | 5);
       }
       const columns = {
+        name: input.name?.trim() ?? '',
         headline: input.headline.trim(),
         skills: JSON.stringify([...skills].map(([name, level]) => ({ name, level }))),
         years_experience: input.yearsExperience,
@@ -93,26 +105,37 @@ export function createCandidateService(db: Database, clock: Clock) {
       return toProfile(row);
     },
 
-    /** Profiles an organisation may rank: applicants to its jobs, and candidates open to discovery. */
-    async visibleTo(organisationId: string): Promise<Profile[]> {
+    /**
+     * Profiles an organisation may rank: candidates open to discovery, and `applicantIds` (the
+     * candidates with a live application to the organisation, as the applications service says).
+     */
+    async rankable(applicantIds: readonly string[]): Promise<Profile[]> {
       const rows = await kysely
-        .selectFrom('hiring_candidates as c')
-        .selectAll('c')
+        .selectFrom('hiring_candidates')
+        .selectAll()
         .where((eb) =>
           eb.or([
-            eb('c.discoverable', '=', true),
-            eb.exists(
-              eb
-                .selectFrom('hiring_applications as a')
-                .select('a.id')
-                .whereRef('a.candidate_id', '=', 'c.user_id')
-                .where('a.organisation_id', '=', organisationId),
-            ),
+            eb('discoverable', '=', true),
+            eb('user_id', '=', sql<string>`any(${[...applicantIds]}::uuid[])`),
           ]),
         )
-        .orderBy('c.user_id')
+        .orderBy('user_id')
         .execute();
       return rows.map(toProfile);
+    },
+
+    /**
+     * The employer's view of the given candidates' profiles, by user id (absent: no profile yet).
+     * The caller has already checked that the employer may see each of them.
+     */
+    async applicantProfiles(userIds: readonly string[]): Promise<Map<string, ApplicantProfile>> {
+      if (userIds.length === 0) return new Map();
+      const rows = await kysely
+        .selectFrom('hiring_candidates')
+        .selectAll()
+        .where('user_id', '=', sql<string>`any(${[...new Set(userIds)]}::uuid[])`)
+        .execute();
+      return new Map(rows.map((row) => [row.user_id, toApplicantProfile(toProfile(row))]));
     },
   };
 }

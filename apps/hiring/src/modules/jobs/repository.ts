@@ -1,6 +1,6 @@
 // Owns the SQL of jobs: rows in and out of hiring_jobs, the filtered listing with its keyset cursor
-// (posted_at desc, id desc, so pages never skip or repeat a row while new jobs arrive), and the
-// organisation's published-jobs counter that the postings quota is enforced on.
+// (posted_at desc, id desc, so pages never skip or repeat a row while new jobs arrive; jobs whose
+// validThrough has passed are left out at once), and closing jobs that expired.
 import type { Selectable, Transaction, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { HiringDb, HiringSchema, HiringTables } from '../../db.js';
@@ -11,7 +11,14 @@ type Executor = HiringDb | Transaction<HiringSchema>;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function toJob(row: JobRow): Job {
+/** True when the job is published but its validThrough has passed: it reads as closed at once. */
+export function isExpired(row: Pick<JobRow, 'status' | 'valid_through'>, now: Date): boolean {
+  return row.status === 'published' && row.valid_through !== null && row.valid_through <= now;
+}
+
+/** The job as the API shows it at `now`: an expired one is closed (at its validThrough). */
+export function toJob(row: JobRow, now: Date): Job {
+  const expired = isExpired(row, now);
   const salary =
     row.salary_currency && row.salary_interval
       ? {
@@ -24,7 +31,8 @@ export function toJob(row: JobRow): Job {
   return {
     id: row.id,
     organisationId: row.organisation_id,
-    status: row.status,
+    status: expired ? 'closed' : row.status,
+    holdsPostingSlot: row.holds_slot,
     title: row.title,
     company: row.company,
     descriptionHtml: row.description_html,
@@ -42,7 +50,7 @@ export function toJob(row: JobRow): Job {
     sourceJobId: row.source_job_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    closedAt: iso(row.closed_at),
+    closedAt: iso(expired ? row.valid_through : row.closed_at),
   };
 }
 
@@ -78,8 +86,17 @@ export function createJobRepository(kysely: HiringDb) {
     },
 
     /** Published jobs matching the filters, newest first, one row more than the page to tell if more follow. */
-    listPublished(filters: JobListFilters, after: Cursor | undefined, pageSize: number): Promise<JobRow[]> {
-      let query = kysely.selectFrom('hiring_jobs').selectAll().where('status', '=', 'published');
+    listPublished(
+      filters: JobListFilters,
+      after: Cursor | undefined,
+      pageSize: number,
+      now: Date,
+    ): Promise<JobRow[]> {
+      let query = kysely
+        .selectFrom('hiring_jobs')
+        .selectAll()
+        .where('status', '=', 'published')
+        .where((eb) => eb.or([eb('valid_through', 'is', null), eb('valid_through', '>', now)]));
       if (filters.q)
         query = query.where(sql<boolean>`search @@ websearch_to_tsquery('english', ${filters.q})`);
       if (filters.city) query = query.where(sql<boolean>`lower(city) = lower(${filters.city})`);
@@ -147,28 +164,32 @@ export function createJobRepository(kysely: HiringDb) {
         .executeTakeFirstOrThrow();
     },
 
-    /** Takes one published-job slot when the quota allows; false when it is used up. */
-    async takePostingSlot(trx: Transaction<HiringSchema>, organisationId: string): Promise<boolean> {
-      const taken = await trx
-        .updateTable('hiring_organisations')
-        .set((eb) => ({ job_postings_used: eb('job_postings_used', '+', 1) }))
-        .where('id', '=', organisationId)
-        .where((eb) =>
-          eb.or([
-            eb('job_postings_limit', 'is', null),
-            eb('job_postings_used', '<', eb.ref('job_postings_limit')),
-          ]),
-        )
-        .executeTakeFirst();
-      return taken.numUpdatedRows === 1n;
+    /** Locks the published jobs whose validThrough has passed, up to `limit` of them. */
+    lockExpired(trx: Transaction<HiringSchema>, now: Date, limit: number) {
+      return trx
+        .selectFrom('hiring_jobs')
+        .select(['id', 'organisation_id', 'holds_slot'])
+        .where('status', '=', 'published')
+        .where('valid_through', '<=', now)
+        .orderBy('valid_through')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
     },
 
-    async releasePostingSlot(trx: Transaction<HiringSchema>, organisationId: string): Promise<void> {
+    async closeExpired(trx: Transaction<HiringSchema>, ids: string[], now: Date): Promise<void> {
+      if (ids.length === 0) return;
       await trx
-        .updateTable('hiring_organisations')
-        .set((eb) => ({ job_postings_used: eb('job_postings_used', '-', 1) }))
-        .where('id', '=', organisationId)
-        .where('job_postings_used', '>', 0)
+        .updateTable('hiring_jobs')
+        .set({
+          status: 'closed',
+          holds_slot: false,
+          closed_reason: 'expired',
+          closed_at: now,
+          updated_at: now,
+        })
+        .where('id', 'in', ids)
         .execute();
     },
   };

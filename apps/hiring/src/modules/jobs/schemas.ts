@@ -97,7 +97,12 @@ export type UpdateJobInput = Static<typeof UpdateJobBody>;
 export const JobBody = Type.Object({
   id: Type.String({ format: 'uuid' }),
   organisationId: Nullable(Type.String({ format: 'uuid' })),
-  status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('closed')]),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('closed')], {
+    description: 'A published job whose validThrough has passed is closed.',
+  }),
+  holdsPostingSlot: Type.Boolean({
+    description: "Whether the job takes a slot of its organisation's job-postings quota (published ones do)",
+  }),
   title: Type.String(),
   company: Type.String(),
   descriptionHtml: Type.String({ description: 'Sanitised HTML' }),

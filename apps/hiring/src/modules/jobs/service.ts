@@ -1,13 +1,26 @@
 // Owns the life of an employer's job: a draft is created and edited by members who may write,
 // publishing takes a slot of the organisation's job-postings quota (atomically, so two publishes
-// cannot both take the last slot) and closing gives it back. Anyone may read published and closed
-// jobs; drafts are visible to the organisation's members only.
+// cannot both take the last slot) and closing gives it back only when the job held one. A job whose
+// validThrough has passed reads as closed at once (page, listing, candidate actions) and the
+// scheduled sweep (`closeExpired`) closes it for good. Anyone may read published and closed jobs;
+// drafts are visible to the organisation's members only.
 import { AppError, type Clock, type Database, withTransaction } from '@app/platform';
 import { type HiringSchema, hiringDb } from '../../db.js';
 import type { OrganisationService } from '../organisations/service.js';
-import { createJobRepository, decodeCursor, encodeCursor, type JobRow, toJob } from './repository.js';
+import {
+  createJobRepository,
+  decodeCursor,
+  encodeCursor,
+  isExpired,
+  type JobRow,
+  toJob,
+} from './repository.js';
 import type { CreateJobInput, Job, JobListFilters, UpdateJobInput } from './schemas.js';
+import { releasePostingSlots, releaseSlotsOf, takePostingSlot } from './slots.js';
 import { normaliseSkillName, textToHtml } from './text.js';
+
+/** Expired jobs closed per transaction by the sweep. */
+const EXPIRY_BATCH = 500;
 
 export interface JobLookup {
   id: string;
@@ -16,6 +29,7 @@ export interface JobLookup {
 }
 
 const notFound = () => new AppError({ kind: 'not_found', code: 'job_not_found', detail: 'No such job.' });
+const closedJob = (detail: string) => new AppError({ kind: 'conflict', code: 'job_closed', detail });
 
 function editableColumns(input: UpdateJobInput) {
   return {
@@ -74,9 +88,12 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
   }
 
   return {
+    /** The job as candidate actions see it: expired reads as closed. */
     async lookup(jobId: string): Promise<JobLookup | null> {
       const row = await repository.find(jobId);
-      return row ? { id: row.id, organisationId: row.organisation_id, status: row.status } : null;
+      if (!row) return null;
+      const status = isExpired(row, clock.now()) ? 'closed' : row.status;
+      return { id: row.id, organisationId: row.organisation_id, status };
     },
 
     async create(userId: string, organisationId: string, input: CreateJobInput): Promise<Job> {
@@ -102,26 +119,23 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toJob(row);
+      return toJob(row, now);
     },
 
     async update(userId: string, jobId: string, input: UpdateJobInput): Promise<Job> {
       const current = await loadForEmployer(userId, jobId, 'write');
-      if (current.status === 'closed') {
-        throw new AppError({
-          kind: 'conflict',
-          code: 'job_closed',
-          detail: 'A closed job cannot be edited.',
-        });
+      const now = clock.now();
+      if (current.status === 'closed' || isExpired(current, now)) {
+        throw closedJob('A closed job cannot be edited.');
       }
       checkSalary(input.salary);
       const row = await kysely
         .updateTable('hiring_jobs')
-        .set({ ...editableColumns(input), updated_at: clock.now() })
+        .set({ ...editableColumns(input), updated_at: now })
         .where('id', '=', jobId)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toJob(row);
+      return toJob(row, now);
     },
 
     async publish(userId: string, jobId: string): Promise<Job> {
@@ -129,24 +143,24 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
       const now = clock.now();
       return withTransaction(db as Database<HiringSchema>, async (trx) => {
         const job = await repository.lockForChange(trx, jobId);
-        if (job.status === 'published') return toJob(job);
-        if (job.status === 'closed') {
+        if (job.status === 'closed') throw closedJob('A closed job cannot be published again.');
+        if (job.status === 'published') return toJob(job, now);
+        if (job.valid_through !== null && job.valid_through <= now) {
           throw new AppError({
             kind: 'conflict',
-            code: 'job_closed',
-            detail: 'A closed job cannot be published again.',
+            code: 'job_expired',
+            detail: "The job's validThrough has passed; set a later one (or none) before publishing.",
           });
         }
-        if (!(await repository.takePostingSlot(trx, job.organisation_id as string))) {
+        if (!(await takePostingSlot(trx, job.organisation_id as string))) {
           throw new AppError({
             kind: 'conflict',
             code: 'job_postings_quota_reached',
             detail: "The organisation's plan allows no more published jobs; close one or upgrade.",
           });
         }
-        return toJob(
-          await repository.change(trx, jobId, { status: 'published', posted_at: now, updated_at: now }),
-        );
+        const columns = { status: 'published', holds_slot: true, posted_at: now, updated_at: now } as const;
+        return toJob(await repository.change(trx, jobId, columns), now);
       });
     },
 
@@ -155,12 +169,16 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
       const now = clock.now();
       return withTransaction(db as Database<HiringSchema>, async (trx) => {
         const job = await repository.lockForChange(trx, jobId);
-        if (job.status === 'closed') return toJob(job);
-        if (job.status === 'published')
-          await repository.releasePostingSlot(trx, job.organisation_id as string);
-        return toJob(
-          await repository.change(trx, jobId, { status: 'closed', closed_at: now, updated_at: now }),
-        );
+        if (job.status === 'closed') return toJob(job, now);
+        if (job.holds_slot) await releasePostingSlots(trx, job.organisation_id as string);
+        const columns = {
+          status: 'closed',
+          holds_slot: false,
+          closed_reason: 'employer',
+          closed_at: now,
+          updated_at: now,
+        } as const;
+        return toJob(await repository.change(trx, jobId, columns), now);
       });
     },
 
@@ -174,7 +192,7 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
           throw notFound();
         });
       }
-      return toJob(row);
+      return toJob(row, clock.now());
     },
 
     async listPublished(filters: JobListFilters): Promise<{ items: Job[]; nextCursor: string | null }> {
@@ -188,19 +206,41 @@ export function createJobService(db: Database, clock: Clock, organisations: Orga
         });
       }
       const pageSize = filters.limit ?? 20;
-      const rows = await repository.listPublished(filters, after, pageSize);
+      const now = clock.now();
+      const rows = await repository.listPublished(filters, after, pageSize, now);
       const page = rows.slice(0, pageSize);
       const last = page.at(-1);
       const nextCursor =
         rows.length > pageSize && last?.posted_at
           ? encodeCursor({ postedAt: last.posted_at.toISOString(), id: last.id })
           : null;
-      return { items: page.map(toJob), nextCursor };
+      return { items: page.map((row) => toJob(row, now)), nextCursor };
     },
 
     async listForOrganisation(userId: string, organisationId: string): Promise<Job[]> {
       await organisations.requireRight(userId, organisationId, 'read');
-      return (await repository.listForOrganisation(organisationId)).map(toJob);
+      const now = clock.now();
+      return (await repository.listForOrganisation(organisationId)).map((row) => toJob(row, now));
+    },
+
+    /** Closes every published job whose validThrough has passed, giving back the slots they held. */
+    async closeExpired(): Promise<number> {
+      const now = clock.now();
+      let closed = 0;
+      for (;;) {
+        const batch = await withTransaction(db as Database<HiringSchema>, async (trx) => {
+          const rows = await repository.lockExpired(trx, now, EXPIRY_BATCH);
+          await repository.closeExpired(
+            trx,
+            rows.map((row) => row.id),
+            now,
+          );
+          await releaseSlotsOf(trx, rows);
+          return rows.length;
+        });
+        closed += batch;
+        if (batch < EXPIRY_BATCH) return closed;
+      }
     },
   };
 }

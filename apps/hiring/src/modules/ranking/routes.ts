@@ -11,6 +11,7 @@ import {
   problemResponses,
 } from '@app/platform';
 import Type, { type Static } from 'typebox';
+import { ApplicantProfile } from '../candidates/schemas.js';
 import { DEFAULT_WEIGHTS } from '../matching/index.js';
 import type { RankingService } from './service.js';
 
@@ -64,7 +65,20 @@ const Explained = {
 };
 const CandidateRanking = Type.Object({
   total: Type.Integer({ description: 'Candidates ranked before limit and offset' }),
-  results: Type.Array(Type.Object({ candidateId: Type.String({ format: 'uuid' }), ...Explained })),
+  results: Type.Array(
+    Type.Object({
+      candidateId: Type.String({ format: 'uuid' }),
+      profile: ApplicantProfile,
+      email: Type.Union([Type.String(), Type.Null()], {
+        description:
+          'The e-mail they applied with (to this job, else their newest application to the organisation); null for a candidate who only opted into discovery',
+      }),
+      applicationId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+        description: 'Their live application to this job, if any',
+      }),
+      ...Explained,
+    }),
+  ),
 });
 const JobRanking = Type.Object({
   total: Type.Integer(),

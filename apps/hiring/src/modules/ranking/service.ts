@@ -1,12 +1,14 @@
 // Owns ranking over stored data: candidates for an employer's job (only candidates that employer may
-// see: applicants to the organisation and candidates open to discovery) and published jobs for a
+// see: those with a live application to the organisation and those open to discovery, each shown
+// with their profile, and applicants with the e-mail they applied with) and published jobs for a
 // candidate. It loads rows, turns them into the matching engine's inputs and lets the engine rank;
 // the engine is pure and deterministic, so the same data gives the same ranking.
 import { AppError, type Database } from '@app/platform';
 import type { Selectable } from 'kysely';
 import { type HiringTables, hiringDb } from '../../db.js';
+import type { ApplicationService, LiveApplicant } from '../applications/service.js';
 import type { Profile } from '../candidates/schemas.js';
-import type { CandidateService } from '../candidates/service.js';
+import { type CandidateService, toApplicantProfile } from '../candidates/service.js';
 import {
   extractSkills,
   type MatchCandidate,
@@ -68,10 +70,23 @@ export function toMatchCandidate(profile: Profile): MatchCandidate {
   };
 }
 
+/** Per candidate, the application to this job if any, else their newest to the organisation. */
+function contactsFor(jobId: string, applicants: LiveApplicant[]): Map<string, LiveApplicant> {
+  const contacts = new Map<string, LiveApplicant>();
+  for (const applicant of applicants) {
+    const seen = contacts.get(applicant.candidateId);
+    if (!seen || (applicant.jobId === jobId && seen.jobId !== jobId)) {
+      contacts.set(applicant.candidateId, applicant);
+    }
+  }
+  return contacts;
+}
+
 export function createRankingService(
   db: Database,
   organisations: OrganisationService,
   candidates: CandidateService,
+  applications: Pick<ApplicationService, 'liveApplicants'>,
 ) {
   const kysely = hiringDb(db);
   const jobNotFound = () =>
@@ -85,9 +100,27 @@ export function createRankingService(
         .where('id', '=', jobId)
         .executeTakeFirst();
       if (!job || job.organisation_id === null) throw jobNotFound();
-      await organisations.requireRight(userId, job.organisation_id, 'read');
-      const pool = await candidates.visibleTo(job.organisation_id);
-      return rankCandidatesForJob(toMatchJob(job), pool.map(toMatchCandidate), options);
+      // Outside the organisation, its job does not exist (drafts included).
+      await organisations.requireRight(userId, job.organisation_id, 'read').catch((error: unknown) => {
+        throw error instanceof AppError && error.kind === 'not_found' ? jobNotFound() : error;
+      });
+      const applicants = await applications.liveApplicants(job.organisation_id);
+      const pool = await candidates.rankable([...new Set(applicants.map((a) => a.candidateId))]);
+      const ranked = rankCandidatesForJob(toMatchJob(job), pool.map(toMatchCandidate), options);
+      const profiles = new Map(pool.map((profile) => [profile.userId, profile]));
+      const contacts = contactsFor(jobId, applicants);
+      return {
+        total: ranked.total,
+        results: ranked.results.map((result) => {
+          const contact = contacts.get(result.id);
+          return {
+            ...result,
+            profile: toApplicantProfile(profiles.get(result.id) as Profile),
+            email: contact?.email ?? null,
+            applicationId: contact?.jobId === jobId ? contact.applicationId : null,
+          };
+        }),
+      };
     },
 
     async jobsForCandidate(userId: string, options: RankOptions) {

@@ -1,33 +1,32 @@
-// Owns the HTTP surface of ingestion: `POST /scrape` (the spec's path) queues a run and answers at
-// once with its id; `GET /scrape/runs/:runId` reports one row per source. Where the spec answered a
-// whole request with 503, 504 or 500, each source now reports its own status (not_found, timeout,
-// error with a message), so one failing board never hides the others' results.
+// Owns the HTTP surface of scrape runs: `POST /scrape` (the spec's path, admins) queues a run of
+// every enabled source and answers at once with its id; `GET /scrape/runs/:runId` reports one row
+// per source. An organisation's owners run their own verified sources through
+// `POST /organisations/:organisationId/scrape` (rate limited per organisation: 429 with
+// Retry-After) and read those runs only. Where the spec answered a whole request with 503, 504 or
+// 500, each source now reports its own status (not_found, timeout, error with a message), so one
+// failing board never hides the others' results. Source configuration lives in source-routes.ts.
 import { caller, type Identity, type PlatformServer, problemResponses } from '@app/platform';
+import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { Nullable } from '../jobs/schemas.js';
+import type { RunRow } from './repository.js';
 import type { ScrapeService } from './service.js';
+import { Kind, registerSourceRoutes } from './source-routes.js';
 import type { SourceService } from './sources.js';
+import type { SourceVerification } from './verification.js';
 
 const tags = ['ingestion'];
-const Kind = Type.Union([
-  Type.Literal('greenhouse'),
-  Type.Literal('lever'),
-  Type.Literal('ashby'),
-  Type.Literal('smartrecruiters'),
-  Type.Literal('jsonld'),
-]);
-const SourceBody = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  organisationId: Nullable(Type.String({ format: 'uuid' })),
-  kind: Kind,
-  identifier: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
 const RunStatus = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('finished')]);
+const Queued = Type.Object({
+  runId: Type.String({ format: 'uuid' }),
+  status: RunStatus,
+  created: Type.Boolean(),
+});
 const RunBody = Type.Object({
   id: Type.String({ format: 'uuid' }),
   trigger: Type.Union([Type.Literal('manual'), Type.Literal('schedule')]),
   status: RunStatus,
+  organisationId: Nullable(Type.String({ format: 'uuid', description: 'null: every enabled source' })),
   createdAt: Type.String({ format: 'date-time' }),
   startedAt: Nullable(Type.String({ format: 'date-time' })),
   finishedAt: Nullable(Type.String({ format: 'date-time' })),
@@ -51,25 +50,64 @@ const RunBody = Type.Object({
       new: Type.Integer(),
       updated: Type.Integer(),
       closed: Type.Integer(),
+      waiting: Type.Integer({
+        description: "Postings kept as drafts because the organisation's job-postings quota is full",
+      }),
       durationMs: Type.Integer(),
     }),
   ),
 });
+const RunParams = Type.Object({ runId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+const OrganisationParams = Type.Object(
+  { organisationId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function toRun({ run, sources }: Awaited<ReturnType<ScrapeService['get']>>) {
+  return {
+    id: run.id,
+    trigger: run.trigger,
+    status: run.status,
+    organisationId: run.organisation_id,
+    createdAt: run.created_at.toISOString(),
+    startedAt: iso(run.started_at),
+    finishedAt: iso(run.finished_at),
+    sources: sources.map((row) => ({
+      sourceId: row.source_id,
+      kind: row.kind,
+      identifier: row.identifier,
+      status: row.status,
+      message: row.message,
+      fetched: row.fetched,
+      new: row.inserted,
+      updated: row.updated,
+      closed: row.closed,
+      waiting: row.waiting,
+      durationMs: row.duration_ms,
+    })),
+  };
+}
+
+function queued(reply: FastifyReply, location: string, { run, created }: { run: RunRow; created: boolean }) {
+  reply.header('location', location);
+  return reply.code(202).send({ runId: run.id, status: run.status, created });
+}
+
+export interface ScrapeRouteServices {
+  scrape: ScrapeService;
+  sources: SourceService;
+  verification: SourceVerification;
+}
 
 export function registerScrapeRoutes(
   app: PlatformServer,
   identity: Identity,
-  scrape: ScrapeService,
-  sources: SourceService,
+  { scrape, sources, verification }: ScrapeRouteServices,
 ): void {
   const admin = identity.requirePermission('scrape:run');
   const sourceManager = identity.requirePermission('job-sources:manage');
-  const who = (request: Parameters<typeof caller>[0]) => {
-    const { userId, role } = caller(request);
-    return { userId, isAdmin: role === 'admin' };
-  };
 
   app.post(
     '/scrape',
@@ -79,20 +117,12 @@ export function registerScrapeRoutes(
         tags,
         summary:
           'Queue a scrape of every enabled source (admins); a run already queued or running is returned instead',
-        response: {
-          202: Type.Object({
-            runId: Type.String({ format: 'uuid' }),
-            status: RunStatus,
-            created: Type.Boolean(),
-          }),
-          ...problemResponses(401, 403),
-        },
+        response: { 202: Queued, ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
-      const { run, created } = await scrape.request(caller(request).userId, 'manual');
-      reply.header('location', `/scrape/runs/${run.id}`);
-      return reply.code(202).send({ runId: run.id, status: run.status, created });
+      const result = await scrape.request(caller(request).userId, 'manual');
+      return queued(reply, `/scrape/runs/${result.run.id}`, result);
     },
   );
 
@@ -103,98 +133,51 @@ export function registerScrapeRoutes(
       schema: {
         tags,
         summary: 'A scrape run with one status row per source',
-        params: Type.Object({ runId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+        params: RunParams,
+        response: { 200: RunBody, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => toRun(await scrape.get(request.params.runId)),
+  );
+
+  app.post(
+    '/organisations/:organisationId/scrape',
+    {
+      preHandler: sourceManager,
+      schema: {
+        tags,
+        summary:
+          "Queue a scrape of the organisation's verified sources (owners). One run per organisation at a time, and a new one only some minutes after the last (429 scrape_too_soon with Retry-After); 409 no_verified_sources",
+        params: OrganisationParams,
+        response: { 202: Queued, ...problemResponses(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { organisationId } = request.params;
+      const result = await scrape.requestForOrganisation(caller(request).userId, organisationId);
+      return queued(reply, `/organisations/${organisationId}/scrape/runs/${result.run.id}`, result);
+    },
+  );
+
+  app.get(
+    '/organisations/:organisationId/scrape/runs/:runId',
+    {
+      preHandler: sourceManager,
+      schema: {
+        tags,
+        summary: "A scrape run of the organisation's sources (owners)",
+        params: Type.Object(
+          { organisationId: Type.String({ format: 'uuid' }), runId: Type.String({ format: 'uuid' }) },
+          { additionalProperties: false },
+        ),
         response: { 200: RunBody, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
-      const { run, sources: rows } = await scrape.get(request.params.runId);
-      return {
-        id: run.id,
-        trigger: run.trigger,
-        status: run.status,
-        createdAt: run.created_at.toISOString(),
-        startedAt: iso(run.started_at),
-        finishedAt: iso(run.finished_at),
-        sources: rows.map((row) => ({
-          sourceId: row.source_id,
-          kind: row.kind,
-          identifier: row.identifier,
-          status: row.status,
-          message: row.message,
-          fetched: row.fetched,
-          new: row.inserted,
-          updated: row.updated,
-          closed: row.closed,
-          durationMs: row.duration_ms,
-        })),
-      };
+      const { organisationId, runId } = request.params;
+      return toRun(await scrape.getForOrganisation(caller(request).userId, organisationId, runId));
     },
   );
 
-  const toSource = (row: Awaited<ReturnType<SourceService['add']>>) => ({
-    id: row.id,
-    organisationId: row.organisation_id,
-    kind: row.kind,
-    identifier: row.identifier,
-    createdAt: row.created_at.toISOString(),
-  });
-
-  app.get(
-    '/job-sources',
-    {
-      preHandler: sourceManager,
-      schema: {
-        tags,
-        summary: "Configured sources: all of them for admins, your organisations' for employers",
-        response: { 200: Type.Object({ items: Type.Array(SourceBody) }), ...problemResponses(401, 403) },
-      },
-    },
-    async (request) => ({ items: (await sources.list(who(request))).map(toSource) }),
-  );
-
-  app.post(
-    '/job-sources',
-    {
-      preHandler: sourceManager,
-      schema: {
-        tags,
-        summary: "Add a source: global (admins, no organisationId) or an organisation's own (its owners)",
-        body: Type.Object(
-          {
-            kind: Kind,
-            identifier: Type.String({ minLength: 1, maxLength: 2000 }),
-            organisationId: Type.Optional(Type.String({ format: 'uuid' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: SourceBody, ...problemResponses(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request, reply) => {
-      const row = await sources.add(who(request), {
-        kind: request.body.kind,
-        identifier: request.body.identifier,
-        organisationId: request.body.organisationId ?? null,
-      });
-      return reply.code(201).send(toSource(row));
-    },
-  );
-
-  app.delete(
-    '/job-sources/:sourceId',
-    {
-      preHandler: sourceManager,
-      schema: {
-        tags,
-        summary: 'Stop scraping a source (its past runs stay readable)',
-        params: Type.Object({ sourceId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      await sources.remove(who(request), request.params.sourceId);
-      return reply.code(204).send(null);
-    },
-  );
+  registerSourceRoutes(app, identity, sources, verification);
 }

@@ -1,10 +1,19 @@
 // Owns the configured job-board sources: global ones (admins) and an organisation's own (its
-// owners), so an organisation's ingested postings belong to it. A source is identified by its kind
-// and the board token, site, board name, company identifier or page URL that kind needs.
-import { AppError, type Clock, type Database } from '@app/platform';
+// owners). An organisation's source gets a random verification token when added; its postings
+// become the organisation's jobs only once it is verified (verification.ts). A source is identified
+// by its kind and the board token, site, board name, company identifier or page URL that kind needs.
+import {
+  AppError,
+  assertPublicUrl,
+  type Clock,
+  type Database,
+  NetError,
+  type NetPolicy,
+} from '@app/platform';
 import { hiringDb } from '../../db.js';
 import type { OrganisationService } from '../organisations/service.js';
 import type { SourceRow } from './repository.js';
+import { newVerificationToken } from './verification.js';
 
 export interface SourceInput {
   kind: SourceRow['kind'];
@@ -41,7 +50,27 @@ function checkIdentifier(input: SourceInput): void {
   }
 }
 
-export function createSourceService(db: Database, clock: Clock, organisations: OrganisationService) {
+/** A careers page the guarded fetcher would never fetch is refused now rather than at every run. */
+async function checkPublic(input: SourceInput, network: NetPolicy): Promise<void> {
+  if (input.kind !== 'jsonld') return;
+  await assertPublicUrl(input.identifier, network).catch((error: unknown) => {
+    if (!(error instanceof NetError)) throw error;
+    throw new AppError({
+      kind: 'invalid_input',
+      code: 'job_source_url_not_public',
+      detail: `A JSON-LD source must be a public http(s) URL on an allowed port (${error.message}).`,
+      fields: [{ path: '/body/identifier', message: error.message }],
+    });
+  });
+}
+
+export function createSourceService(
+  db: Database,
+  clock: Clock,
+  organisations: OrganisationService,
+  /** Who the fetcher may reach; the same policy judges URLs at registration. */
+  network: NetPolicy = {},
+) {
   const kysely = hiringDb(db);
 
   async function authorise(caller: Caller, organisationId: string | null): Promise<void> {
@@ -61,6 +90,7 @@ export function createSourceService(db: Database, clock: Clock, organisations: O
     async add(caller: Caller, input: SourceInput): Promise<SourceRow> {
       checkIdentifier(input);
       await authorise(caller, input.organisationId);
+      await checkPublic(input, network);
       const enabled = await kysely
         .updateTable('hiring_job_sources')
         .set({ enabled: true })
@@ -82,6 +112,7 @@ export function createSourceService(db: Database, clock: Clock, organisations: O
           kind: input.kind,
           identifier: input.identifier,
           created_at: clock.now(),
+          verification_token: input.organisationId === null ? null : newVerificationToken(),
         })
         .onConflict((conflict) => conflict.doNothing())
         .returningAll()
