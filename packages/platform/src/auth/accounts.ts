@@ -4,18 +4,18 @@
 
 import { withTransaction } from '../db/transaction.js';
 import type { Database } from '../db/types.js';
-import { AppError } from '../errors/index.js';
+import { AppError, dependencyUnavailable } from '../errors/index.js';
 import type { KeyValueStore } from '../kv/types.js';
 import type { Clock } from '../time/clock.js';
 import type { AccessPolicy } from './access-policy.js';
 import { type RequestOrigin, recordAudit } from './audit.js';
-import type { LoginThrottle } from './login-throttle.js';
 import type { Mailer } from './mail.js';
 import { passwordProblem } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { identityDb, identityTrx } from './schema.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import type { SessionService } from './sessions.js';
+import type { AttemptThrottles } from './throttle-failover.js';
 import type { TokenService } from './tokens.js';
 import type { SecondFactorProof, TwoFactorService } from './two-factor.js';
 
@@ -41,7 +41,7 @@ export interface AccountDependencies {
   clock: Clock;
   policy: AccessPolicy;
   hasher: PasswordHasher;
-  throttle: LoginThrottle;
+  throttles: AttemptThrottles;
   sessions: SessionService;
   tokens: TokenService;
   twoFactor: TwoFactorService;
@@ -64,17 +64,30 @@ const invalidCredentials = () =>
     detail: 'The email or password is incorrect.',
   });
 
+/** `problem` is a whole sentence from the password policy, shown as it is. */
 function weakPassword(problem: string, field: string): AppError {
   return new AppError({
     kind: 'invalid_input',
     code: 'password_rejected',
-    detail: `The password ${problem}.`,
+    detail: problem,
     fields: [{ path: `/body/${field}`, message: problem }],
   });
 }
 
+const secondFactorInvalid = (kind: 'unauthenticated' | 'forbidden') =>
+  new AppError({ kind, code: 'second_factor_invalid', detail: 'The code is not valid.' });
+
+/** The challenge of a two-factor sign-in lives in the key-value store; without it, say so with a 503. */
+async function challengeStore<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (cause) {
+    throw dependencyUnavailable('Two-factor sign-in is temporarily unavailable; retry shortly.', cause);
+  }
+}
+
 export function createAccountService(deps: AccountDependencies) {
-  const { db, kv, clock, hasher, throttle, sessions, tokens, twoFactor } = deps;
+  const { db, kv, clock, hasher, throttles, sessions, tokens, twoFactor } = deps;
   const kysely = identityDb(db);
   const challengeKey = (token: string) => `auth:login-challenge:${hashSecretToken(token)}`;
   const challengeAttemptsKey = (token: string) => `auth:login-challenge-attempts:${hashSecretToken(token)}`;
@@ -93,35 +106,68 @@ export function createAccountService(deps: AccountDependencies) {
     };
   }
 
-  async function rejectThrottled(email: string, origin: RequestOrigin): Promise<void> {
-    const waitMs = await throttle.waitMs(email, origin.ip ?? 'unknown');
-    if (waitMs > 0) {
+  /**
+   * Reserves a password attempt before the password is checked (see login-throttle.ts): refused
+   * while the account or this address is locked, so guesses sent at once cannot all be checked.
+   */
+  async function reservePasswordAttempt(email: string, origin: RequestOrigin) {
+    const reservation = await throttles.password.reserve(email, origin.ip ?? 'unknown');
+    if (!reservation.granted) {
       throw new AppError({
         kind: 'rate_limited',
         code: 'login_locked',
         detail: 'Too many failed sign-in attempts; wait before trying again.',
-        retryAfterSeconds: Math.ceil(waitMs / 1000),
+        retryAfterSeconds: Math.ceil(reservation.waitMs / 1000),
+      });
+    }
+    return reservation;
+  }
+
+  /** Audits a wrong password, and the lock its reservation left. */
+  async function auditFailure(email: string, userId: string | null, lockMs: number, origin: RequestOrigin) {
+    const target = { actorId: userId, targetType: 'account', targetId: email };
+    await recordAudit(kysely, clock, origin, { ...target, action: 'auth.login_failed' });
+    if (lockMs > 0) {
+      await recordAudit(kysely, clock, origin, {
+        ...target,
+        action: 'auth.login_locked',
+        after: { lockedForSeconds: Math.ceil(lockMs / 1000) },
       });
     }
   }
 
-  async function countFailure(email: string, userId: string | null, origin: RequestOrigin): Promise<void> {
-    const lockMs = await throttle.recordFailure(email, origin.ip ?? 'unknown');
-    await recordAudit(kysely, clock, origin, {
-      actorId: userId,
-      action: 'auth.login_failed',
-      targetType: 'account',
-      targetId: email,
-    });
-    if (lockMs > 0) {
-      await recordAudit(kysely, clock, origin, {
-        actorId: userId,
-        action: 'auth.login_locked',
-        targetType: 'account',
-        targetId: email,
-        after: { lockedForSeconds: Math.ceil(lockMs / 1000) },
+  /**
+   * Checks a second-factor proof against the account's own budget of attempts, which spans every
+   * challenge and the disable route: a correct password never hands out a fresh one.
+   */
+  async function checkSecondFactor(
+    userId: string,
+    proof: SecondFactorProof,
+    origin: RequestOrigin,
+    refusal: 'unauthenticated' | 'forbidden',
+  ): Promise<'code' | 'recovery_code'> {
+    const reservation = await throttles.secondFactor.reserve(userId, origin.ip ?? 'unknown');
+    if (!reservation.granted) {
+      throw new AppError({
+        kind: 'rate_limited',
+        code: 'second_factor_locked',
+        detail: 'Too many wrong codes; wait before trying again.',
+        retryAfterSeconds: Math.ceil(reservation.waitMs / 1000),
       });
     }
+    const method = await twoFactor.verify(userId, proof);
+    if (method) {
+      await reservation.succeeded();
+      return method;
+    }
+    await recordAudit(kysely, clock, origin, {
+      actorId: userId,
+      action: 'auth.second_factor_failed',
+      ...(reservation.lockMs > 0
+        ? { after: { lockedForSeconds: Math.ceil(reservation.lockMs / 1000) } }
+        : {}),
+    });
+    throw secondFactorInvalid(refusal);
   }
 
   async function verifyPassword(userId: string, password: string): Promise<boolean> {
@@ -184,7 +230,7 @@ export function createAccountService(deps: AccountDependencies) {
       origin: RequestOrigin,
     ): Promise<SignedIn | SecondFactorRequired> {
       const email = normaliseEmail(input.email);
-      await rejectThrottled(email, origin);
+      const attempt = await reservePasswordAttempt(email, origin);
       const user = await kysely
         .selectFrom('auth_users')
         .select(['id', 'role', 'password_hash', 'totp_enabled_at'])
@@ -192,14 +238,14 @@ export function createAccountService(deps: AccountDependencies) {
         .executeTakeFirst();
       if (!user) {
         await hasher.dummyVerify(input.password);
-        await countFailure(email, null, origin);
+        await auditFailure(email, null, attempt.lockMs, origin);
         throw invalidCredentials();
       }
       if (!(await hasher.verify(user.password_hash, input.password))) {
-        await countFailure(email, user.id, origin);
+        await auditFailure(email, user.id, attempt.lockMs, origin);
         throw invalidCredentials();
       }
-      await throttle.recordSuccess(email, origin.ip ?? 'unknown');
+      await attempt.succeeded();
       if (hasher.needsRehash(user.password_hash)) {
         const upgraded = await hasher.hash(input.password);
         await kysely
@@ -210,9 +256,11 @@ export function createAccountService(deps: AccountDependencies) {
       }
       if (user.totp_enabled_at) {
         const challengeToken = newSecretToken();
-        await kv.set(challengeKey(challengeToken), JSON.stringify({ userId: user.id, email }), {
-          ttlMs: CHALLENGE_TTL_SECONDS * 1000,
-        });
+        await challengeStore(
+          kv.set(challengeKey(challengeToken), JSON.stringify({ userId: user.id, email }), {
+            ttlMs: CHALLENGE_TTL_SECONDS * 1000,
+          }),
+        );
         await recordAudit(kysely, clock, origin, {
           actorId: user.id,
           action: 'auth.login_second_factor_requested',
@@ -229,7 +277,7 @@ export function createAccountService(deps: AccountDependencies) {
       origin: RequestOrigin,
     ): Promise<SignedIn> {
       const key = challengeKey(challengeToken);
-      const stored = await kv.get(key);
+      const stored = await challengeStore(kv.get(key));
       const invalid = new AppError({
         kind: 'unauthenticated',
         code: 'challenge_invalid',
@@ -237,30 +285,24 @@ export function createAccountService(deps: AccountDependencies) {
       });
       if (!stored) throw invalid;
       const challenge = JSON.parse(stored) as { userId: string; email: string };
-      // An attempt is counted atomically before the proof is checked, so guesses sent at once cannot
-      // all read the same count and exceed the limit together.
-      const attempt = await kv.increment(challengeAttemptsKey(challengeToken), 1, {
-        ttlMs: CHALLENGE_TTL_SECONDS * 1000,
-      });
+      // Each challenge also takes at most a few tries, counted before the proof is checked; the
+      // account-wide budget in checkSecondFactor is what bounds guessing across challenges.
+      const attempt = await challengeStore(
+        kv.increment(challengeAttemptsKey(challengeToken), 1, { ttlMs: CHALLENGE_TTL_SECONDS * 1000 }),
+      );
       if (attempt > CHALLENGE_MAX_ATTEMPTS) {
-        await kv.delete(key);
+        await challengeStore(kv.delete(key));
         throw invalid;
       }
-      const method = await twoFactor.verify(challenge.userId, proof);
-      if (!method) {
-        if (attempt >= CHALLENGE_MAX_ATTEMPTS) await kv.delete(key);
-        await recordAudit(kysely, clock, origin, {
-          actorId: challenge.userId,
-          action: 'auth.second_factor_failed',
-        });
-        throw new AppError({
-          kind: 'unauthenticated',
-          code: 'second_factor_invalid',
-          detail: 'The code is not valid.',
-        });
+      let method: 'code' | 'recovery_code';
+      try {
+        method = await checkSecondFactor(challenge.userId, proof, origin, 'unauthenticated');
+      } catch (error) {
+        if (attempt >= CHALLENGE_MAX_ATTEMPTS) await challengeStore(kv.delete(key));
+        throw error;
       }
       // Deleting is the atomic step: of two concurrent completions only one gets a session.
-      if (!(await kv.delete(key))) throw invalid;
+      if (!(await challengeStore(kv.delete(key)))) throw invalid;
       const user = await kysely
         .selectFrom('auth_users')
         .select('role')
@@ -314,15 +356,30 @@ export function createAccountService(deps: AccountDependencies) {
         .select('email')
         .where('id', '=', userId)
         .executeTakeFirstOrThrow();
-      await rejectThrottled(email, origin);
+      const attempt = await reservePasswordAttempt(email, origin);
       if (!(await verifyPassword(userId, password))) {
-        await countFailure(email, userId, origin);
+        await auditFailure(email, userId, attempt.lockMs, origin);
         throw new AppError({
           kind: 'forbidden',
           code: 'reauthentication_failed',
           detail: 'The current password is incorrect.',
         });
       }
+      await attempt.succeeded();
+    },
+
+    /**
+     * Turns the second factor off after the password and a code or recovery code; both count
+     * against the account's budgets, so this route is no way around the sign-in locks.
+     */
+    async disableSecondFactor(
+      userId: string,
+      input: { password: string } & SecondFactorProof,
+      origin: RequestOrigin,
+    ): Promise<void> {
+      await this.confirmPassword(userId, input.password, origin);
+      await checkSecondFactor(userId, input, origin, 'forbidden');
+      await twoFactor.disable(userId);
     },
 
     async changePassword(
@@ -440,7 +497,8 @@ export function createAccountService(deps: AccountDependencies) {
         return { userId: reset.user_id, email: user.email };
       });
       await sessions.revokeAll(email.userId, 'password_reset');
-      await throttle.clearAccount(email.email);
+      // Only the password locks: a reset proves control of the mailbox, not of the second factor.
+      await throttles.password.clearAccount(email.email);
     },
 
     async profile(userId: string) {

@@ -5,17 +5,19 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/index.js';
+import { markAuthenticating } from '../http/docs.js';
 import type { ServerDependencies } from '../http/server.js';
 import type { AccessPolicy } from './access-policy.js';
 import { createAccountService } from './accounts.js';
 import { type AuditEntry, type RequestOrigin, recordAudit } from './audit.js';
 import { createCsrfService, judgeRequestSite } from './csrf.js';
-import { createLoginThrottle, type LoginThrottleSettings } from './login-throttle.js';
+import type { LoginThrottleSettings } from './login-throttle.js';
 import { createOutboxMailer, type Mailer } from './mail.js';
 import { createPasswordHasher, type PasswordHasherOptions } from './passwords.js';
 import { identityDb } from './schema.js';
 import { createSealer } from './sealing.js';
 import { createSessionService } from './sessions.js';
+import { createAttemptThrottles } from './throttle-failover.js';
 import { createTokenService } from './tokens.js';
 import { createTwoFactorService } from './two-factor.js';
 
@@ -57,7 +59,7 @@ const unauthenticated = (code: string, detail: string) =>
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/i;
 
 export async function createIdentity(dependencies: ServerDependencies, options: IdentityOptions) {
-  const { config, db, kv, clock, jobs } = dependencies;
+  const { config, db, kv, clock, jobs, logger } = dependencies;
   const issuer = config.appName;
   const tokens = await createTokenService({
     issuer,
@@ -70,20 +72,28 @@ export async function createIdentity(dependencies: ServerDependencies, options: 
     idleSeconds: config.auth.sessionIdleSeconds,
     maxSeconds: config.auth.sessionMaxSeconds,
     accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds + config.auth.clockSkewSeconds,
+    onOutage: (error) =>
+      logger.error(
+        { event: 'revocation_kv_outage', err: error },
+        'session revocation: key-value store unreachable, answering from the database',
+      ),
+    onRecovery: () =>
+      logger.info({ event: 'revocation_kv_recovered' }, 'session revocation: key-value store is back'),
   });
   const twoFactor = createTwoFactorService(db, clock, createSealer(config.secrets.encryption), issuer);
   const csrf = createCsrfService(db, clock);
+  const mailer = options.mailer ?? createOutboxMailer(identityDb(db), clock);
   const accounts = createAccountService({
     db,
     kv,
     clock,
     policy: options.policy,
     hasher: createPasswordHasher(options.hasher),
-    throttle: createLoginThrottle(kv, options.throttle),
+    throttles: createAttemptThrottles(dependencies, options.throttle),
     sessions,
     tokens,
     twoFactor,
-    mailer: options.mailer ?? createOutboxMailer(identityDb(db), clock),
+    mailer,
     appName: config.appName,
   });
   const trustedOrigins = new Set(config.corsOrigins);
@@ -142,6 +152,8 @@ export async function createIdentity(dependencies: ServerDependencies, options: 
     request.auth = { userId: claims.sub, role: claims.role, sessionId: claims.rtid, via };
     if (via === 'cookie' && !SAFE_METHODS.has(request.method)) await checkCsrf(request, claims.sub);
   };
+  // Routes guarded by it are documented as needing the token or the cookie (and the CSRF header).
+  markAuthenticating(authenticate);
 
   function requirePermission(permission: string): Guard[] {
     return [
@@ -174,6 +186,8 @@ export async function createIdentity(dependencies: ServerDependencies, options: 
     tokens,
     twoFactor,
     csrf,
+    /** The app's one mailer (the outbox by default); modules send their mail through it. */
+    mailer,
     authenticate,
     requirePermission,
     audit,

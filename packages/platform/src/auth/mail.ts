@@ -26,3 +26,23 @@ export function createOutboxMailer(db: Kysely<IdentitySchema>, clock: Clock): Ma
     },
   };
 }
+
+export interface OutboxMessage {
+  id: number;
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: Date;
+}
+
+/** The latest mails of the outbox, newest first: what development tools show instead of delivering. */
+export async function readOutbox(db: Kysely<IdentitySchema>, limit: number): Promise<OutboxMessage[]> {
+  const rows = await db.selectFrom('mail_outbox').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((row) => ({
+    id: Number(row.id),
+    to: row.recipient,
+    subject: row.subject,
+    text: row.body,
+    createdAt: row.created_at,
+  }));
+}

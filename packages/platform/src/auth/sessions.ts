@@ -2,8 +2,10 @@
 // exchanges the presented token for a new one (rotation). Presenting a token that was already
 // exchanged means it was copied: the whole session is revoked in the same transaction, unless the
 // exchange happened within a short grace window (a client's own concurrent double-submit), which is
-// merely refused. Revocation is also written to the key-value store so access tokens of that
-// session stop working on every instance before they expire.
+// merely refused. The database row is the truth about revocation; revocation.ts caches it in the
+// key-value store so access tokens of that session stop working on every instance before they
+// expire. Revoking again re-marks sessions revoked within an access-token lifetime, which repairs a
+// mark the store missed.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { withTransaction } from '../db/transaction.js';
@@ -12,14 +14,13 @@ import { AppError } from '../errors/index.js';
 import type { KeyValueStore } from '../kv/types.js';
 import type { Clock } from '../time/clock.js';
 import { type RequestOrigin, recordAudit } from './audit.js';
+import { createRevocationList, type RevocationSettings } from './revocation.js';
 import { identityDb, identityTrx } from './schema.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 
-export interface SessionSettings {
+export interface SessionSettings extends RevocationSettings {
   idleSeconds: number;
   maxSeconds: number;
-  /** How long revocations must be remembered: the access-token lifetime plus clock skew. */
-  accessTokenTtlSeconds: number;
   reuseGraceSeconds?: number;
 }
 
@@ -49,28 +50,37 @@ export function createSessionService(
 ) {
   const kysely = identityDb(db);
   const graceMs = (settings.reuseGraceSeconds ?? 10) * 1000;
-  const revokedKey = (sessionId: string) => `auth:revoked-session:${sessionId}`;
+  const revocations = createRevocationList(db, kv, clock, settings);
 
-  async function markRevoked(sessionIds: string[]): Promise<void> {
-    const ttlMs = (settings.accessTokenTtlSeconds + 300) * 1000;
-    await Promise.all(sessionIds.map((id) => kv.set(revokedKey(id), '1', { ttlMs })));
-  }
-
+  /** Revokes the user's matching sessions; returns those it revoked now, and re-marks recent ones. */
   async function revokeWhere(
-    filter: { sessionId?: string; userId?: string; exceptSessionId?: string },
+    filter: { userId: string; sessionId?: string; exceptSessionId?: string },
     reason: string,
   ): Promise<string[]> {
+    const now = clock.now();
+    // Sessions revoked earlier whose access tokens may still be alive are marked again.
+    const markSince = new Date(now.getTime() - (settings.accessTokenTtlSeconds + 300) * 1000);
     let query = kysely
-      .updateTable('auth_sessions')
-      .set({ revoked_at: clock.now(), revoked_reason: reason })
-      .where('revoked_at', 'is', null);
+      .selectFrom('auth_sessions')
+      .select(['id', 'revoked_at'])
+      .where('user_id', '=', filter.userId)
+      .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>=', markSince)]));
     if (filter.sessionId) query = query.where('id', '=', filter.sessionId);
-    if (filter.userId) query = query.where('user_id', '=', filter.userId);
     if (filter.exceptSessionId) query = query.where('id', '!=', filter.exceptSessionId);
-    const rows = await query.returning('id').execute();
-    const ids = rows.map((row) => row.id);
-    await markRevoked(ids);
-    return ids;
+    const sessions = await query.execute();
+    const active = sessions.filter((session) => session.revoked_at === null).map((session) => session.id);
+    const revoked =
+      active.length === 0
+        ? []
+        : await kysely
+            .updateTable('auth_sessions')
+            .set({ revoked_at: now, revoked_reason: reason })
+            .where('id', 'in', active)
+            .where('revoked_at', 'is', null)
+            .returning('id')
+            .execute();
+    await revocations.markRevoked(sessions.map((session) => session.id));
+    return revoked.map((row) => row.id);
   }
 
   return {
@@ -172,26 +182,22 @@ export function createSessionService(
           .execute();
         return { rotated: { sessionId: current.session_id, userId: current.user_id, refreshToken: next } };
       });
-      if (outcome.revokedSessionId) await markRevoked([outcome.revokedSessionId]);
+      if (outcome.revokedSessionId) await revocations.markRevoked([outcome.revokedSessionId]);
       if (outcome.refused) throw outcome.refused;
       return outcome.rotated as RotatedSession;
     },
 
-    async isRevoked(sessionId: string): Promise<boolean> {
-      return kv.exists(revokedKey(sessionId));
-    },
+    isRevoked: revocations.isRevoked,
 
-    /** Revokes one of the user's sessions; false when it is not theirs or already ended. */
+    /** For metrics and tests: whether the key-value store is bypassed, and marks waiting to be written. */
+    revocationStatus: revocations.status,
+
+    /**
+     * Revokes one of the user's sessions; false when it is not theirs or already revoked (a recent
+     * revocation is marked again: a repeated logout repairs a mark the store missed).
+     */
     async revoke(userId: string, sessionId: string, reason: string): Promise<boolean> {
-      const active = await kysely
-        .selectFrom('auth_sessions')
-        .select('id')
-        .where('id', '=', sessionId)
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (!active) return false;
-      return (await revokeWhere({ sessionId }, reason)).length === 1;
+      return (await revokeWhere({ userId, sessionId }, reason)).length === 1;
     },
 
     revokeAll(userId: string, reason: string, exceptSessionId?: string): Promise<string[]> {

@@ -2,7 +2,9 @@
 // must be `{"type":"auth","token":"<access token>"}` within the deadline; the token is verified like
 // a request's (signature, claims, revoked session) and its user must be the one the connection
 // claims to be (for example the :userId in the URL). Any failure closes the socket with a specific
-// code so clients can tell "sign in again" from "too slow" from "not you".
+// code so clients can tell "sign in again" from "too slow" from "not you" from "try again later"
+// (the revocation check could not reach the database: that is no reason to sign in again).
+import { isAppError } from '../errors/index.js';
 import type { AuthContext } from './identity.js';
 import type { SessionService } from './sessions.js';
 import type { TokenService } from './tokens.js';
@@ -16,6 +18,8 @@ export const WS_CLOSE = {
   userMismatch: 4403,
   /** No auth message arrived in time. */
   authTimeout: 4408,
+  /** The token could not be checked right now (RFC 6455 "Try Again Later"). */
+  tryAgainLater: 1013,
 } as const;
 
 /** The part of a `ws` WebSocket this needs. */
@@ -82,8 +86,12 @@ export function authenticateConnection(
         }
         socket.send(JSON.stringify({ type: 'auth_ok' }));
         finish({ userId: claims.sub, role: claims.role, sessionId: claims.rtid, via: 'bearer' });
-      } catch {
-        finish(null, { code: WS_CLOSE.unauthenticated, reason: 'invalid token' });
+      } catch (error) {
+        if (isAppError(error) && error.kind === 'unauthenticated') {
+          finish(null, { code: WS_CLOSE.unauthenticated, reason: 'invalid token' });
+        } else {
+          finish(null, { code: WS_CLOSE.tryAgainLater, reason: 'cannot check the token now' });
+        }
       }
     });
   });

@@ -1,11 +1,16 @@
 // The brake on password guessing as a user meets it: unknown email and wrong password look the
 // same, failures past the free ones lock the account+address (429 login_locked, Retry-After) with
 // doubling, capped delays, other addresses stay free until the account-wide threshold, a password
-// reset lifts every lock, and failures and locks are audited. Locks use real time: waits are short.
+// reset lifts every lock, and failures and locks are audited. Attempts are reserved before the
+// password is checked, so a burst sent at once is no way around the lock. Locks run on the app's
+// clock: tests move the fake clock instead of sleeping.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLoginThrottle } from '../../src/auth/login-throttle.js';
+import {
+  type AttemptThrottle,
+  createAttemptThrottle,
+  type Reservation,
+} from '../../src/auth/login-throttle.js';
 import { buildTestApp, type TestApp } from '../../src/testing/index.js';
 import { identityApp } from '../fixtures/identity-app.js';
 import { bearer, signUp, type TestUser } from '../fixtures/identity-client.js';
@@ -114,7 +119,7 @@ describe('login throttling', () => {
       expect(await expectLocked(user.email, wrongPassword)).toBe(1);
       expect(await expectLocked(user.email, user.password)).toBe(1);
 
-      await sleep(1100);
+      t.clock.advance(1100);
       await expectSignedIn(user);
       // A successful sign-in forgives this address: three attempts are free again.
       await failTimes(user.email, 3);
@@ -125,9 +130,39 @@ describe('login throttling', () => {
       const user = await signUp(t);
       await failTimes(user.email, 4);
       expect(await expectLocked(user.email, user.password)).toBe(1);
-      await sleep(1100);
+      t.clock.advance(1100);
       await failTimes(user.email, 1);
       expect(await expectLocked(user.email, user.password)).toBe(2);
+    });
+
+    it('item 5: a burst of 19 wrong passwords and the right one, sent at once past the free attempts, does not sign in', async () => {
+      const user = await signUp(t);
+      await failTimes(user.email, 3); // the free attempts are used up; no lock is running yet
+      const burst = await Promise.all([
+        ...Array.from({ length: 19 }, () => logIn(user.email, wrongPassword)),
+        logIn(user.email, user.password),
+      ]);
+      const statuses = burst.map((response) => response.statusCode);
+      expect(statuses).not.toContain(200);
+      // One attempt passed the gate and was checked; every other one was refused unchecked.
+      expect(statuses.filter((status) => status === 401)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(19);
+      expect(burst.filter((r) => r.statusCode === 429).every((r) => r.json().code === 'login_locked')).toBe(
+        true,
+      );
+
+      t.clock.advance(1100);
+      await expectSignedIn(user);
+    });
+
+    it('item 5: of 20 attempts sent at once with nothing failed before, only the free ones and one more are checked', async () => {
+      const user = await signUp(t);
+      hasherCalls.length = 0;
+      const burst = await Promise.all(Array.from({ length: 20 }, () => logIn(user.email, wrongPassword)));
+      const statuses = burst.map((response) => response.statusCode);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(4);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(16);
+      expect(hasherCalls.filter((call) => call === 'verify')).toHaveLength(4);
     });
 
     it('audits every failure and every lock', async () => {
@@ -206,65 +241,102 @@ describe('login throttling', () => {
 
   describe('lock durations', () => {
     const account = () => `throttle-${randomUUID()}@example.com`;
+    const throttleWith = (settings: Parameters<typeof createAttemptThrottle>[2]) =>
+      createAttemptThrottle(t.kv, t.clock, settings);
+    const granted = (reservation: Reservation) => {
+      if (!reservation.granted) throw new Error(`refused for ${reservation.waitMs} ms`);
+      return reservation;
+    };
+    const waitMs = async (throttle: AttemptThrottle, email: string, address: string) => {
+      const reservation = await throttle.reserve(email, address);
+      return reservation.granted ? 0 : reservation.waitMs;
+    };
 
-    it('doubles each lock from the base delay up to the cap, then lets the caller try again', async () => {
-      const throttle = createLoginThrottle(t.kv, { baseDelayMs: 200, maxDelayMs: 800 });
+    it('doubles each lock from the base delay up to the cap, refusing in between', async () => {
+      const throttle = throttleWith({ namespace: 'test', baseDelayMs: 200, maxDelayMs: 800 });
       const email = account();
       const locks: number[] = [];
-      const waits: number[] = [];
       for (let failure = 1; failure <= 8; failure++) {
-        locks.push(await throttle.recordFailure(email, '192.0.2.1'));
-        waits.push(await throttle.waitMs(email, '192.0.2.1'));
+        const { lockMs } = granted(await throttle.reserve(email, '192.0.2.1'));
+        locks.push(lockMs);
+        if (lockMs > 0) {
+          expect(await waitMs(throttle, email, '192.0.2.1')).toBe(lockMs);
+          t.clock.advance(lockMs - 1);
+          expect(await waitMs(throttle, email, '192.0.2.1')).toBe(1);
+          t.clock.advance(1);
+        }
       }
       expect(locks).toEqual([0, 0, 0, 200, 400, 800, 800, 800]);
-      expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
-      waits.slice(3).forEach((wait, index) => {
-        expect(wait).toBeGreaterThan(0);
-        expect(wait).toBeLessThanOrEqual(locks[index + 3] as number);
-      });
-      expect(waits[4]).toBeGreaterThan(200);
-      expect(await throttle.waitMs(email, '192.0.2.2')).toBe(0);
+      // Another address has its own three free attempts.
+      expect(granted(await throttle.reserve(email, '192.0.2.2')).lockMs).toBe(0);
+    });
 
-      await sleep(850);
-      expect(await throttle.waitMs(email, '192.0.2.1')).toBe(0);
+    it('item 5: of 20 reservations made at once, only the free ones and one more are granted', async () => {
+      const throttle = throttleWith({ namespace: 'test' });
+      const email = account();
+      const reservations = await Promise.all(
+        Array.from({ length: 20 }, () => throttle.reserve(email, '192.0.2.1')),
+      );
+      const grantedOnes = reservations.filter((reservation) => reservation.granted);
+      expect(grantedOnes).toHaveLength(4);
+      expect(grantedOnes.map((reservation) => reservation.lockMs).sort()).toEqual([0, 0, 0, 1000]);
+      // Refused reservations were given back: after the lock the next one is the fifth attempt.
+      t.clock.advance(1000);
+      expect(granted(await throttle.reserve(email, '192.0.2.1')).lockMs).toBe(2000);
+    });
+
+    it('item 5: a success forgives its address and gives its attempt back to the account', async () => {
+      const throttle = throttleWith({ namespace: 'test', freeFailuresPerAccount: 6 });
+      const email = account();
+      for (let failure = 0; failure < 3; failure++) await throttle.reserve(email, '192.0.2.1');
+      await granted(await throttle.reserve(email, '192.0.2.1')).succeeded();
+      // The address has its three free attempts again; the account keeps its 3 failures but not the
+      // success, so three more are free on it and the seventh locks.
+      for (let failure = 0; failure < 3; failure++) {
+        expect(granted(await throttle.reserve(email, '192.0.2.1')).lockMs).toBe(0);
+      }
+      expect(granted(await throttle.reserve(email, '192.0.2.2')).lockMs).toBe(1000);
+      expect(await waitMs(throttle, email, '192.0.2.3')).toBe(1000);
     });
 
     it('locks every address once the account-wide free failures are used up', async () => {
-      const throttle = createLoginThrottle(t.kv, { baseDelayMs: 100, freeFailuresPerAccount: 10 });
+      const throttle = throttleWith({ namespace: 'test', baseDelayMs: 100, freeFailuresPerAccount: 10 });
       const email = account();
       for (let address = 1; address <= 10; address++) {
-        expect(await throttle.recordFailure(email, `192.0.2.${address}`)).toBe(0);
+        expect(granted(await throttle.reserve(email, `192.0.2.${address}`)).lockMs).toBe(0);
       }
-      expect(await throttle.waitMs(email, '192.0.2.99')).toBe(0);
-      expect(await throttle.recordFailure(email, '192.0.2.11')).toBe(100);
-      expect(await throttle.waitMs(email, '192.0.2.99')).toBeGreaterThan(0);
+      expect(granted(await throttle.reserve(email, '192.0.2.11')).lockMs).toBe(100);
+      expect(await waitMs(throttle, email, '192.0.2.99')).toBe(100);
     });
 
     it('a cleared account is unlocked everywhere and its failures start over', async () => {
-      const throttle = createLoginThrottle(t.kv, { baseDelayMs: 1000, freeFailuresPerAccount: 4 });
+      const throttle = throttleWith({ namespace: 'test', baseDelayMs: 1000, freeFailuresPerAccount: 4 });
       const email = account();
-      for (let failure = 0; failure < 5; failure++) await throttle.recordFailure(email, '192.0.2.1');
-      expect(await throttle.waitMs(email, '192.0.2.1')).toBeGreaterThan(0);
-      expect(await throttle.waitMs(email, '192.0.2.2')).toBeGreaterThan(0);
+      for (let failure = 1; failure <= 5; failure++) await throttle.reserve(email, `192.0.2.${failure}`);
+      expect(await waitMs(throttle, email, '192.0.2.1')).toBeGreaterThan(0);
+      expect(await waitMs(throttle, email, '192.0.2.9')).toBeGreaterThan(0);
 
       await throttle.clearAccount(email);
-      expect(await throttle.waitMs(email, '192.0.2.1')).toBe(0);
-      expect(await throttle.waitMs(email, '192.0.2.2')).toBe(0);
-      expect(await throttle.recordFailure(email, '192.0.2.1')).toBe(0);
+      for (let failure = 0; failure < 3; failure++) {
+        expect(granted(await throttle.reserve(email, '192.0.2.1')).lockMs).toBe(0);
+      }
     });
 
     it('a reset lifts the lock even after an earlier reset has been forgotten', async () => {
-      // Failures are remembered for 200 ms here, locks last 5 s: the first reset's record
+      // Attempts are remembered for 200 ms here, locks last 5 s: the first reset's record
       // expires while the lock taken after it is still running.
-      const throttle = createLoginThrottle(t.kv, { baseDelayMs: 5000, memoryMs: 200 });
+      const throttle = throttleWith({ namespace: 'test', baseDelayMs: 5000, memoryMs: 200 });
       const email = account();
       await throttle.clearAccount(email);
-      for (let failure = 0; failure < 4; failure++) await throttle.recordFailure(email, '192.0.2.1');
-      expect(await throttle.waitMs(email, '192.0.2.1')).toBeGreaterThan(0);
+      for (let failure = 0; failure < 4; failure++) await throttle.reserve(email, '192.0.2.1');
+      expect(await waitMs(throttle, email, '192.0.2.1')).toBeGreaterThan(0);
 
-      await sleep(300);
+      await vi.waitFor(async () => expect(await t.kv.exists(`auth:test-generation:${email}`)).toBe(false), {
+        timeout: 5000,
+        interval: 50,
+      });
       await throttle.clearAccount(email);
-      expect(await throttle.waitMs(email, '192.0.2.1')).toBe(0);
+      expect(await waitMs(throttle, email, '192.0.2.1')).toBe(0);
     });
   });
 });

@@ -47,6 +47,19 @@ describe('passwords', () => {
     });
 
     it.each([
+      ['Sh0rt!x', 'Password must be at least 8 characters long.'],
+      ['password123', 'This password is too common and easy to guess; choose another.'],
+    ])('item 13: explains a refused password (%s) in one clean sentence', async (password, sentence) => {
+      const response = await signUpRaw(`clean-${password.length}@example.com`, password);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'password_rejected',
+        detail: sentence,
+        errors: [{ path: '/body/password', message: sentence }],
+      });
+    });
+
+    it.each([
       ['64 characters', 'k'.repeat(32) + 'Q7'.repeat(16), 64],
       ['128 characters', 'Long passphrase, 128 chars! '.repeat(5).slice(0, 128), 128],
       ['128 emoji (256 UTF-16 units)', '🔐'.repeat(128), 128],

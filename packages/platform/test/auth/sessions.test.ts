@@ -3,9 +3,12 @@
 // and ending sessions, password changes that end other sessions, and browser cookie mode.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityDb } from '../../src/auth/schema.js';
+import { createKeyValueStore } from '../../src/kv/index.js';
 import { buildTestApp, type TestApp } from '../../src/testing/index.js';
 import { identityApp } from '../fixtures/identity-app.js';
 import { bearer, goodPassword, signUp, type TestUser } from '../fixtures/identity-client.js';
+import { anotherSessionService, sessionStateKey } from '../fixtures/session-instance.js';
 
 const IDLE_SECONDS = 600;
 const MAX_SECONDS = 3600;
@@ -289,6 +292,69 @@ describe('sessions', () => {
       ).json();
       expect(listed.sessions.map((session: { id: string }) => session.id)).toEqual([tablet.sessionId]);
       await expectSessionWorks(other);
+    });
+  });
+
+  describe('revocation kept by the database (items 9, 23)', () => {
+    const state = (pair: { sessionId: string }) => t.kv.get(sessionStateKey(pair.sessionId));
+
+    it('item 23: an instance whose key-value store lost everything still refuses a revoked session', async () => {
+      const user = await signUp(t);
+      const active = await signUp(t);
+      await t.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(user) });
+      // A restarted embedded process, or a Redis restarted empty: nothing cached anywhere.
+      const empty = await createKeyValueStore();
+      try {
+        const restarted = anotherSessionService(t, empty);
+        expect(await restarted.isRevoked(user.sessionId)).toBe(true);
+        expect(await restarted.isRevoked(active.sessionId)).toBe(false);
+        // Both answers from the database are cached for the other instances.
+        expect(await empty.get(sessionStateKey(user.sessionId))).toBe('revoked');
+        expect(await empty.get(sessionStateKey(active.sessionId))).toBe('active');
+      } finally {
+        await empty.close();
+      }
+    });
+
+    it('item 9: logging out again writes back a revocation mark the key-value store lost', async () => {
+      const user = await signUp(t);
+      const other = await logIn(user);
+      const third = await logIn(user);
+      expect(
+        (await t.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(user) })).statusCode,
+      ).toBe(204);
+      const ended = await t.app.inject({
+        method: 'POST',
+        url: '/auth/sessions/revoke-others',
+        headers: bearer(third),
+      });
+      expect(ended.json()).toEqual({ endedSessions: 1 });
+      for (const pair of [user, other]) await t.kv.delete(sessionStateKey(pair.sessionId));
+
+      const instance = anotherSessionService(t, t.kv);
+      // Already revoked, so nothing new is revoked, but the marks are written again.
+      expect(await instance.revoke(user.id, user.sessionId, 'logout')).toBe(false);
+      expect(await state(user)).toBe('revoked');
+      expect(await instance.revokeAll(user.id, 'revoked_by_user', third.sessionId)).toEqual([]);
+      expect(await state(other)).toBe('revoked');
+      expect(await state(third)).toBe('active');
+    });
+
+    it('item 23: the cached "active" answer is what the hot path reads; once it expires the database decides', async () => {
+      const user = await signUp(t);
+      await expectSessionWorks(user);
+      expect(await state(user)).toBe('active');
+      // Revoked behind the cache's back (no mark): the cached answer stands until it expires...
+      await identityDb(t.db)
+        .updateTable('auth_sessions')
+        .set({ revoked_at: t.clock.now(), revoked_reason: 'test' })
+        .where('id', '=', user.sessionId)
+        .execute();
+      expect((await me(user)).statusCode).toBe(200);
+      // ...which deleting it stands in for (its TTL runs on Redis's clock, not the test's).
+      await t.kv.delete(sessionStateKey(user.sessionId));
+      await expectAccessRevoked(user);
+      expect(await state(user)).toBe('revoked');
     });
   });
 

@@ -14,6 +14,7 @@ import {
   UnsecuredJWT,
 } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { identityDb } from '../../src/auth/schema.js';
 import { createTokenService } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildTestApp, createFakeClock, type TestApp } from '../../src/testing/index.js';
@@ -337,6 +338,23 @@ describe('the token service on its own', () => {
   });
 });
 
+/**
+ * A restarted deployment keeps its database, and sessions no database knows of count as revoked:
+ * copies the user's account and sessions from one test app's database into another's.
+ */
+async function carryOver(from: TestApp, to: TestApp, user: TestUser): Promise<void> {
+  const source = identityDb(from.db);
+  const target = identityDb(to.db);
+  const account = await source.selectFrom('auth_users').selectAll().where('id', '=', user.id).execute();
+  const sessions = await source
+    .selectFrom('auth_sessions')
+    .selectAll()
+    .where('user_id', '=', user.id)
+    .execute();
+  await target.insertInto('auth_users').values(account).execute();
+  await target.insertInto('auth_sessions').values(sessions).execute();
+}
+
 describe('HS256 key rotation', () => {
   const oldSecret = newSecret();
   const currentSecret = newSecret();
@@ -345,17 +363,21 @@ describe('HS256 key rotation', () => {
   let retired: TestApp;
   let oldUser: TestUser;
   let newUser: TestUser;
+  let unknownHere: TestUser;
 
   beforeAll(async () => {
     before = await buildTestApp(identityApp, { env: { JWT_SECRET: oldSecret } });
     oldUser = await signUp(before);
+    unknownHere = await signUp(before);
     // The same deployment restarted with a new secret, the old one kept for verification only.
     rotated = await buildTestApp(identityApp, {
       env: { JWT_SECRET: currentSecret, JWT_PREVIOUS_KEYS: oldSecret },
     });
+    await carryOver(before, rotated, oldUser);
     newUser = await signUp(rotated);
     // Later still: the old secret's tokens have all expired and it is dropped.
     retired = await buildTestApp(identityApp, { env: { JWT_SECRET: currentSecret } });
+    await carryOver(rotated, retired, newUser);
   });
   afterAll(async () => {
     await Promise.all([before?.close(), rotated?.close(), retired?.close()]);
@@ -371,6 +393,10 @@ describe('HS256 key rotation', () => {
     );
     await expectThingsOpen(retired, newUser.accessToken, newUser.id);
     await expectThingsRefused(before, newUser.accessToken, 'token_invalid');
+  });
+
+  it('item 23: refuses a well-signed token whose session the database does not know', async () => {
+    await expectThingsRefused(rotated, unknownHere.accessToken, 'session_revoked');
   });
 
   it('refuses tokens of the previous secret once it is dropped from JWT_PREVIOUS_KEYS', async () => {
@@ -413,6 +439,7 @@ describe('EdDSA access tokens', () => {
     rotated = await buildTestApp(identityApp, {
       env: { JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY: second.privatePem, JWT_PREVIOUS_KEYS: first.publicPem },
     });
+    await carryOver(t, rotated, user);
   });
   afterAll(async () => {
     await Promise.all([t?.close(), rotated?.close()]);

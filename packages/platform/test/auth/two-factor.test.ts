@@ -1,7 +1,8 @@
 // Two-factor authentication through the HTTP routes: enrolment (password, then a first code),
 // sign-in with a challenge completed by a TOTP code or a single-use recovery code (replay, drift,
 // attempt limit, completes once), the secret sealed to its user at rest, and disabling with both
-// factors.
+// factors. Wrong codes count against the account's own budget, across challenges and the disable
+// route, with the same escalating lock as passwords; the fake clock runs the locks out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/auth/totp.js';
 import { buildTestApp, type TestApp } from '../../src/testing/index.js';
@@ -29,8 +30,10 @@ describe('two-factor authentication', () => {
     }
   }
 
-  const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url, payload, headers });
+  const post = (url: string, payload: object, headers: Record<string, string> = {}, remoteAddress?: string) =>
+    t.app.inject({ method: 'POST', url, payload, headers, ...(remoteAddress ? { remoteAddress } : {}) });
+  /** Moves the clock past the longest lock a wrong code can leave. */
+  const afterAnyLock = () => t.clock.advance(15 * 60_000);
 
   async function beginSetup(user: TestUser): Promise<{ secret: string; otpauthUri: string }> {
     const response = await post('/auth/2fa/setup', { password: user.password }, bearer(user));
@@ -45,15 +48,23 @@ describe('two-factor authentication', () => {
     return { secret, recoveryCodes: confirmed.json().recoveryCodes };
   }
 
-  async function challenge(user: TestUser): Promise<string> {
-    const response = await post('/auth/login', { email: user.email, password: user.password });
+  async function challenge(user: TestUser, remoteAddress?: string): Promise<string> {
+    const response = await post(
+      '/auth/login',
+      { email: user.email, password: user.password },
+      {},
+      remoteAddress,
+    );
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('two_factor_required');
     return response.json().challengeToken;
   }
 
-  const complete = (challengeToken: string, proof: { code?: string; recoveryCode?: string }) =>
-    post('/auth/login/2fa', { challengeToken, ...proof });
+  const complete = (
+    challengeToken: string,
+    proof: { code?: string; recoveryCode?: string },
+    remoteAddress?: string,
+  ) => post('/auth/login/2fa', { challengeToken, ...proof }, {}, remoteAddress);
 
   /** A user enrolled at a fresh step, with the clock then moved on so every window is unused. */
   async function enrolledUser() {
@@ -260,18 +271,22 @@ describe('two-factor authentication', () => {
       const { user, secret } = await enrolledUser();
       const spent = await challenge(user);
       for (let attempt = 1; attempt <= 5; attempt++) {
+        afterAnyLock(); // the account's own budget is tested below; here only the challenge's
         const wrong = await complete(spent, { code: wrongCode(secret) });
         expect(wrong.statusCode).toBe(401);
         expect(wrong.json().code).toBe('second_factor_invalid');
       }
+      afterAnyLock();
       const tooLate = await complete(spent, { code: codeAt(secret) });
       expect(tooLate.statusCode).toBe(401);
       expect(tooLate.json().code).toBe('challenge_invalid');
 
       const fresh = await challenge(user);
       for (let attempt = 1; attempt <= 4; attempt++) {
+        afterAnyLock();
         expect((await complete(fresh, { code: wrongCode(secret) })).statusCode).toBe(401);
       }
+      afterAnyLock();
       expect((await complete(fresh, { code: codeAt(secret) })).statusCode).toBe(200);
     });
 
@@ -281,10 +296,9 @@ describe('two-factor authentication', () => {
       const guesses = await Promise.all(
         Array.from({ length: 12 }, () => complete(token, { code: wrongCode(secret) })),
       );
-      expect(guesses.every((guess) => guess.statusCode === 401)).toBe(true);
-      expect(
-        guesses.filter((guess) => guess.json().code === 'second_factor_invalid').length,
-      ).toBeLessThanOrEqual(5);
+      expect(guesses.every((guess) => [401, 429].includes(guess.statusCode))).toBe(true);
+      // The account's budget lets the free attempts and one more be checked.
+      expect(guesses.filter((guess) => guess.json().code === 'second_factor_invalid')).toHaveLength(4);
       const right = await complete(token, { code: codeAt(secret) });
       expect(right.statusCode).toBe(401);
       expect(right.json().code).toBe('challenge_invalid');
@@ -338,8 +352,7 @@ describe('two-factor authentication', () => {
       expect(wrongPassword.json().code).toBe('reauthentication_failed');
 
       const noCode = await post('/auth/2fa/disable', { password: goodPassword }, bearer(user));
-      expect(noCode.statusCode).toBe(403);
-      expect(noCode.json().code).toBe('second_factor_invalid');
+      expect(noCode.statusCode).toBe(400);
 
       const wrong = await post(
         '/auth/2fa/disable',
@@ -385,6 +398,103 @@ describe('two-factor authentication', () => {
       const oldCode = await complete(await challenge(user), { recoveryCode: recoveryCodes[1]! });
       expect(oldCode.statusCode).toBe(401);
       expect((await complete(await challenge(user), { code: codeAt(secret) })).statusCode).toBe(200);
+    });
+  });
+  describe('item 6: the account budget for codes', () => {
+    it('item 6: counts wrong codes across challenges, so a fresh challenge brings no fresh budget; even the right code waits for the lock', async () => {
+      const { user, secret, recoveryCodes } = await enrolledUser();
+      // Three free attempts from one address, each on a challenge of its own (a recovery code counts too).
+      for (const proof of [{ code: wrongCode(secret) }, { recoveryCode: 'zzzzz-zzzzz-zzzzz-zzzzz-zzzz' }]) {
+        expect((await complete(await challenge(user), proof)).statusCode).toBe(401);
+      }
+      expect((await complete(await challenge(user), { code: wrongCode(secret) })).statusCode).toBe(401);
+      // The fourth wrong code leaves a 1 s lock; the fifth challenge's right code is refused unchecked.
+      expect((await complete(await challenge(user), { code: wrongCode(secret) })).statusCode).toBe(401);
+      const locked = await complete(await challenge(user), { code: codeAt(secret) });
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().code).toBe('second_factor_locked');
+      expect(locked.headers['retry-after']).toBe('1');
+      const lockedRecovery = await complete(await challenge(user), { recoveryCode: recoveryCodes[0]! });
+      expect(lockedRecovery.statusCode).toBe(429);
+
+      t.clock.advance(1000);
+      expect((await complete(await challenge(user), { code: codeAt(secret) })).statusCode).toBe(200);
+      const { rows } = await t.db.executeSql(
+        `select count(*)::int as n from audit_log where actor_id = $1 and action = 'auth.second_factor_failed'`,
+        [user.id],
+      );
+      expect(rows[0]?.n).toBe(4);
+    });
+
+    it('item 6: locks every address once the account-wide free attempts are used up', async () => {
+      const { user, secret } = await enrolledUser();
+      for (let address = 1; address <= 11; address++) {
+        const from = `198.51.100.${address}`;
+        expect(
+          (await complete(await challenge(user, from), { code: wrongCode(secret) }, from)).statusCode,
+        ).toBe(401);
+      }
+      const elsewhere = '198.51.100.200';
+      const locked = await complete(await challenge(user, elsewhere), { code: codeAt(secret) }, elsewhere);
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().code).toBe('second_factor_locked');
+      t.clock.advance(1000);
+      const right = await complete(await challenge(user, elsewhere), { code: codeAt(secret) }, elsewhere);
+      expect(right.statusCode).toBe(200);
+    });
+
+    it('item 6: the disable route draws on the same budget as sign-in and is capped', async () => {
+      const { user, secret } = await enrolledUser();
+      const disable = (proof: object) =>
+        post('/auth/2fa/disable', { password: goodPassword, ...proof }, bearer(user));
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expect((await complete(await challenge(user), { code: wrongCode(secret) })).statusCode).toBe(401);
+      }
+      expect((await disable({ code: wrongCode(secret) })).statusCode).toBe(403);
+      expect((await disable({ recoveryCode: 'zzzzz-zzzzz-zzzzz-zzzzz-zzzz' })).statusCode).toBe(403);
+      const capped = await disable({ code: codeAt(secret) });
+      expect(capped.statusCode).toBe(429);
+      expect(capped.json().code).toBe('second_factor_locked');
+      expect((await complete(await challenge(user), { code: codeAt(secret) })).statusCode).toBe(429);
+
+      t.clock.advance(1000);
+      expect((await disable({ code: codeAt(secret) })).statusCode).toBe(200);
+    });
+
+    it('item 6: a burst of codes on several challenges at once checks only the free ones and one more', async () => {
+      const { user, secret } = await enrolledUser();
+      const tokens = await Promise.all(Array.from({ length: 4 }, () => challenge(user)));
+      const guesses = await Promise.all(
+        tokens.flatMap((token) =>
+          Array.from({ length: 5 }, () => complete(token, { code: wrongCode(secret) })),
+        ),
+      );
+      expect(guesses.filter((guess) => guess.json().code === 'second_factor_invalid')).toHaveLength(4);
+      expect(guesses.filter((guess) => guess.statusCode === 429)).toHaveLength(16);
+    });
+  });
+
+  describe('item 13: a proof is required', () => {
+    it('item 13: disabling without a code is a 400 naming the missing field', async () => {
+      const { user } = await enrolledUser();
+      const response = await post('/auth/2fa/disable', { password: goodPassword }, bearer(user));
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ path: '/body/code', message: expect.stringMatching(/required.*recovery code/) }],
+      });
+      expect(response.json().detail).not.toMatch(/code is not valid/);
+    });
+
+    it('item 13: completing a sign-in without a code is a 400 that spends no attempt', async () => {
+      const { user, secret } = await enrolledUser();
+      const token = await challenge(user);
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const response = await complete(token, {});
+        expect(response.statusCode).toBe(400);
+        expect(response.json().errors[0].path).toBe('/body/code');
+      }
+      expect((await complete(token, { code: codeAt(secret) })).statusCode).toBe(200);
     });
   });
 });

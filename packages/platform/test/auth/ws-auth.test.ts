@@ -2,14 +2,18 @@
 // must be an auth message with a valid access token of that user, within the deadline. Success
 // answers auth_ok and the connection works; each failure closes with its own code (4400 protocol,
 // 4401 invalid or revoked token, 4403 another user, 4408 too slow) and the socket is never usable.
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WS_CLOSE } from '../../src/auth/ws-auth.js';
-import { buildTestApp, type TestApp } from '../../src/testing/index.js';
-import { identityApp } from '../fixtures/identity-app.js';
+import { authenticateConnection, WS_CLOSE } from '../../src/auth/ws-auth.js';
+import { identityMigrations } from '../../src/index.js';
+import { createKeyValueStore } from '../../src/kv/index.js';
+import { buildTestApp, createTestDatabase, type TestApp } from '../../src/testing/index.js';
+import { built, identityApp } from '../fixtures/identity-app.js';
 import { bearer, signUp, type TestUser } from '../fixtures/identity-client.js';
+import { anotherSessionService } from '../fixtures/session-instance.js';
 
 interface Client {
   socket: WebSocket;
@@ -162,5 +166,30 @@ describe('WebSocket authentication', () => {
     client.socket.send(authMessage(session.accessToken));
     expect((await client.closed).code).toBe(4401);
     expect(client.received).toEqual([]);
+  });
+
+  it('item 22: closes with 1013 (try again later), not 4401, when the session cannot be checked', async () => {
+    // An instance whose key-value store knows nothing and whose database is gone.
+    const db = await createTestDatabase([identityMigrations]);
+    await db.close();
+    const kv = await createKeyValueStore();
+    const sessions = anotherSessionService({ ...t, db }, kv);
+    const socket = Object.assign(new EventEmitter(), {
+      sent: [] as string[],
+      closedWith: undefined as { code: number; reason: string } | undefined,
+      send(data: string) {
+        this.sent.push(data);
+      },
+      close(code: number, reason: string) {
+        this.closedWith = { code, reason };
+      },
+    });
+    const tokens = built.identity?.tokens as NonNullable<typeof built.identity>['tokens'];
+    const authenticated = authenticateConnection(socket, { tokens, sessions, claimedUserId: alice.id });
+    socket.emit('message', authMessage(alice.accessToken));
+    expect(await authenticated).toBeNull();
+    expect(socket.closedWith?.code).toBe(WS_CLOSE.tryAgainLater);
+    expect(socket.sent).toEqual([]);
+    await kv.close();
   });
 });
