@@ -7,8 +7,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import Value from 'typebox/value';
 import { type Env, EnvSchema } from './schema.js';
 import { loadOrCreateDevelopmentSecrets, secretWeakness } from './secrets.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
-export type TrustProxy = boolean | number | string[];
+export type { TrustProxy } from './trust-proxy.js';
 
 export interface PlatformConfig {
   appName: string;
@@ -31,6 +32,8 @@ export interface PlatformConfig {
   keepAliveTimeoutMs: number;
   connectionTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long /ready says 503 (while requests are still served) before the server closes. */
+  shutdownDrainMs: number;
   exposeDocs: boolean;
   exposeMetrics: boolean;
   secrets: { jwt: string; encryption: string } & Record<string, string>;
@@ -57,8 +60,13 @@ export interface RateLimitSettings {
   enabled: boolean;
   /** Requests per client per minute, by route class. */
   perMinute: { default: number; auth: number; payments: number };
-  /** Requests per minute (all classes together) after which a client is banned. */
+  /** Requests per minute (all classes together) after which a client (a user, or an address) is banned. */
   banThresholdPerMinute: number;
+  /**
+   * Requests per minute that carry a valid token, whichever, after which their address is banned: the
+   * per-address ceiling over per-user budgets (requests without one count under banThresholdPerMinute).
+   */
+  addressBanThresholdPerMinute: number;
   banSeconds: number;
   /** How long one instance may reuse a ban lookup; 0 reads the ban list on every request. */
   banCacheMs: number;
@@ -124,18 +132,6 @@ function describeChoices(name: string): string {
   return `must be one of ${(schema.anyOf ?? []).map((option) => option.const).join(', ')}`;
 }
 
-function parseTrustProxy(raw: string, problems: string[]): TrustProxy {
-  if (raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  const entries = raw.split(',').map((entry) => entry.trim());
-  if (entries.every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) return entries;
-  problems.push(
-    `TRUST_PROXY is ${JSON.stringify(raw)}: use false, true, a hop count, or a list of IPs/CIDRs`,
-  );
-  return false;
-}
-
 function parseOrigins(raw: string, production: boolean, problems: string[]): string[] {
   const origins = raw
     .split(',')
@@ -180,7 +176,7 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
   const baseDir = isAbsolute(values.DATA_DIR) ? values.DATA_DIR : resolve(values.DATA_DIR);
   const dataDir = join(baseDir, options.appName);
   const corsOrigins = parseOrigins(values.CORS_ORIGINS, production, problems);
-  const trustProxy = parseTrustProxy(values.TRUST_PROXY, problems);
+  const trustProxy = parseTrustProxy(values.TRUST_PROXY, production, problems, warnings);
   const secrets = resolveSecrets(
     env,
     prefix,
@@ -212,6 +208,7 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
     keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
     connectionTimeoutMs: values.CONNECTION_TIMEOUT_MS,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: values.SHUTDOWN_DRAIN_MS ?? (production ? 5_000 : 0),
     exposeDocs: values.EXPOSE_DOCS ?? !production,
     exposeMetrics: values.EXPOSE_METRICS ?? !production,
     secrets,
@@ -234,6 +231,7 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
         payments: values.RATE_LIMIT_PAYMENTS_PER_MINUTE,
       },
       banThresholdPerMinute: values.RATE_LIMIT_BAN_THRESHOLD_PER_MINUTE,
+      addressBanThresholdPerMinute: values.RATE_LIMIT_ADDRESS_BAN_THRESHOLD_PER_MINUTE,
       banSeconds: values.RATE_LIMIT_BAN_SECONDS,
       banCacheMs: values.RATE_LIMIT_BAN_CACHE_MS,
       redisTimeoutMs: values.RATE_LIMIT_REDIS_TIMEOUT_MS,

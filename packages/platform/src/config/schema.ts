@@ -35,6 +35,8 @@ export const EnvSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Milliseconds(5_000),
   CONNECTION_TIMEOUT_MS: Milliseconds(60_000),
   SHUTDOWN_TIMEOUT_MS: Milliseconds(10_000),
+  // How long /ready answers 503 before the server closes; default 5 s in production, 0 elsewhere.
+  SHUTDOWN_DRAIN_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
   EXPOSE_DOCS: Type.Optional(Type.Boolean()),
   EXPOSE_METRICS: Type.Optional(Type.Boolean()),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
@@ -51,6 +53,7 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_AUTH_PER_MINUTE: PerMinute(10),
   RATE_LIMIT_PAYMENTS_PER_MINUTE: PerMinute(20),
   RATE_LIMIT_BAN_THRESHOLD_PER_MINUTE: PerMinute(150),
+  RATE_LIMIT_ADDRESS_BAN_THRESHOLD_PER_MINUTE: PerMinute(600),
   RATE_LIMIT_BAN_SECONDS: Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 3600 }),
   RATE_LIMIT_BAN_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   RATE_LIMIT_REDIS_TIMEOUT_MS: Type.Integer({ minimum: 5, maximum: 5_000, default: 100 }),

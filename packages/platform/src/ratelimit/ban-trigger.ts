@@ -7,6 +7,8 @@ import type { RateLimitStore } from './store.js';
 export interface BanTriggerOptions {
   store: RateLimitStore;
   bans: BanList;
+  /** Names the counter in storage keys, so two triggers on one client never share a count; default 'ban-trigger'. */
+  name?: string;
   /** Requests a client may make per window; default 150. */
   threshold?: number;
   /** Default one minute. */
@@ -21,8 +23,15 @@ export interface BanTrigger {
 }
 
 export function createBanTrigger(options: BanTriggerOptions): BanTrigger {
-  const { store, bans, threshold = 150, windowMs = 60_000, banMs = 3_600_000 } = options;
-  const policy = definePolicy('ban-trigger', threshold, windowMs);
+  const {
+    store,
+    bans,
+    name = 'ban-trigger',
+    threshold = 150,
+    windowMs = 60_000,
+    banMs = 3_600_000,
+  } = options;
+  const policy = definePolicy(name, threshold, windowMs);
   const reason = `more than ${threshold} requests in ${windowMs / 1000} s`;
   return {
     async record(client) {

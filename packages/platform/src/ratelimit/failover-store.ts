@@ -1,15 +1,18 @@
 // Owns the limiter's behaviour while Redis is unreachable: a call that Redis fails or does not answer
 // in time is decided by the in-memory store, so requests stay limited and never hang on a dead server.
 // An outage is reported once; while it lasts at most one call per probe interval tries Redis, and the
-// first that succeeds switches back.
+// first that succeeds switches back. Every answer the primary gives is mirrored into the fallback, so
+// a client that spent its budget in Redis starts the outage with the budget it had left there, not a
+// whole one; a client this instance never asked Redis about starts as a new client would.
 import { type Clock, systemClock } from '../time/clock.js';
+import type { MemoryRateLimitStore } from './memory-store.js';
 import type { RateLimitStore } from './store.js';
 
 export interface FailoverOptions {
   /** The shared store (Redis). */
   primary: RateLimitStore;
-  /** Decides while the primary is down (memory). */
-  fallback: RateLimitStore;
+  /** Decides while the primary is down (memory), from the state the primary's answers left in it. */
+  fallback: MemoryRateLimitStore;
   /** Longest wait for the primary before deciding in memory; default 100 ms. */
   timeoutMs?: number;
   /** Least time between two tries of the primary while it is down; default 1 s. */
@@ -62,6 +65,7 @@ export function createFailoverRateLimitStore(options: FailoverOptions): Failover
         if (probe) nextProbeAt = now() + probeIntervalMs;
         try {
           const decision = await withTimeout(primary.consume(key, policy, nowMs), timeoutMs);
+          fallback.mirror(key, policy, decision, nowMs);
           // Only a probe ends an outage: a call sent before it began may still have succeeded.
           if (probe && degraded) {
             degraded = false;

@@ -12,7 +12,11 @@ export {
 } from './failover-store.js';
 export { decide, type GcraDecision, type GcraInput } from './gcra.js';
 export { rateLimitHeaders } from './headers.js';
-export { createMemoryRateLimitStore } from './memory-store.js';
+export {
+  createMemoryRateLimitStore,
+  type MemoryRateLimitStore,
+  type MemoryRateLimitStoreOptions,
+} from './memory-store.js';
 export { createMessageLimiter, type MessageLimiter, type MessageLimiterOptions } from './message-limiter.js';
 export type { RouteClass } from './plugin.js';
 export { defaultPolicies, definePolicy, type RateLimitPolicy } from './policies.js';

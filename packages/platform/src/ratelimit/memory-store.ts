@@ -1,13 +1,32 @@
 // Owns the in-process rate-limit store: the embedded default and the fallback while Redis is down.
 // One TAT per key in a Map, timed by an injectable clock. A TAT in the past decides like a fresh key,
 // so a full sweep drops those once writes since the last sweep reach the number of keys: memory stays
-// bounded at amortised O(1) per request, without timers.
+// bounded at amortised O(1) per request, without timers. As a fallback it also mirrors every answer
+// Redis gives (mirror()), so an outage starts each client where Redis left it, not with a whole
+// budget; the Map is kept in write order and capped (maxKeys), the least recently written key going
+// first, so a flood of distinct clients cannot grow it without bound.
 import { type Clock, systemClock } from '../time/clock.js';
 import { decide } from './gcra.js';
-import { type RateLimitStore, storageKey } from './store.js';
+import type { RateLimitPolicy } from './policies.js';
+import { type Decision, type RateLimitStore, storageKey } from './store.js';
 
-export function createMemoryRateLimitStore(options: { clock?: Clock } = {}): RateLimitStore {
+export interface MemoryRateLimitStoreOptions {
+  clock?: Clock;
+  /** Most keys kept; default 100 000 (a few MB). */
+  maxKeys?: number;
+}
+
+export interface MemoryRateLimitStore extends RateLimitStore {
+  /**
+   * Takes `decision`, made by another store for `key` under `policy`, as this store's state: the
+   * key's budget is whole again `resetAfterMs` from now (relative, so clock skew does not matter).
+   */
+  mirror(key: string, policy: RateLimitPolicy, decision: Decision, nowMs?: number): void;
+}
+
+export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): MemoryRateLimitStore {
   const clock = options.clock ?? systemClock;
+  const maxKeys = options.maxKeys ?? 100_000;
   const tats = new Map<string, number>();
   let writesSinceSweep = 0;
 
@@ -16,6 +35,14 @@ export function createMemoryRateLimitStore(options: { clock?: Clock } = {}): Rat
     for (const [key, tatUs] of tats) {
       if (tatUs <= nowUs) tats.delete(key);
     }
+  }
+
+  function write(id: string, tatUs: number, nowUs: number): void {
+    tats.delete(id);
+    tats.set(id, tatUs);
+    writesSinceSweep += 1;
+    if (writesSinceSweep >= tats.size) sweep(nowUs);
+    if (tats.size > maxKeys) tats.delete(tats.keys().next().value as string);
   }
 
   return {
@@ -28,12 +55,13 @@ export function createMemoryRateLimitStore(options: { clock?: Clock } = {}): Rat
         limit: policy.limit,
         periodMs: policy.periodMs,
       });
-      if (decision.allowed) {
-        tats.set(id, newTatUs);
-        writesSinceSweep += 1;
-        if (writesSinceSweep >= tats.size) sweep(nowUs);
-      }
+      if (decision.allowed) write(id, newTatUs, nowUs);
       return decision;
+    },
+
+    mirror(key, policy, decision, nowMs = clock.now().getTime()) {
+      const nowUs = Math.round(nowMs * 1000);
+      write(storageKey(policy, key), nowUs + decision.resetAfterMs * 1000, nowUs);
     },
   };
 }

@@ -93,6 +93,61 @@ describe('configuration', () => {
     expect(config.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
   });
 
+  it('item 8: refuses TRUST_PROXY=true in production, listing the problem with the others', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      JWT_SECRET: strongSecret,
+      ENCRYPTION_KEY: `${strongSecret}-encryption`,
+      TRUST_PROXY: 'true',
+      CORS_ORIGINS: '*',
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems[1]).toMatch(/^TRUST_PROXY is "true": every client could choose its own address/);
+    expect(problems[1]).toMatch(
+      /refused in production: give the number of proxies .* or their addresses\/CIDRs/,
+    );
+  });
+
+  it('item 8: outside production TRUST_PROXY=true starts with a warning', () => {
+    const config = loadConfig({
+      appName: 'hiring',
+      defaultPort: 3001,
+      env: { NODE_ENV: 'test', TRUST_PROXY: 'true' },
+    });
+    expect(config.trustProxy).toBe(true);
+    expect(config.warnings).toContainEqual(
+      expect.stringMatching(/TRUST_PROXY is "true".*would be refused in production/),
+    );
+  });
+
+  it('item 8: takes a hop count or a list of proxy addresses and CIDRs, and names a bad entry', () => {
+    const load = (value: string) =>
+      loadConfig({
+        appName: 'hiring',
+        defaultPort: 3001,
+        env: {
+          NODE_ENV: 'production',
+          JWT_SECRET: strongSecret,
+          ENCRYPTION_KEY: `${strongSecret}-encryption`,
+          TRUST_PROXY: value,
+        },
+      }).trustProxy;
+    expect(load('1')).toBe(1);
+    expect(load('false')).toBe(false);
+    expect(load('10.0.0.0/8, fd00::/8,192.0.2.7,loopback')).toEqual([
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.0.2.7',
+      'loopback',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'test', TRUST_PROXY: '10.0.0.0/33,proxy.internal,10.0.0.1' })).toEqual([
+      'TRUST_PROXY is "10.0.0.0/33,proxy.internal,10.0.0.1": not an IP address or CIDR: "10.0.0.0/33", ' +
+        '"proxy.internal"; use false, a hop count (0-99), or a comma-separated list of proxy addresses/CIDRs ' +
+        '(or loopback, linklocal, uniquelocal)',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'test', TRUST_PROXY: '::1/129' })).toHaveLength(1);
+  });
+
   it('refuses origins that are not plain origins', () => {
     expect(
       problemsOf({ NODE_ENV: 'test', CORS_ORIGINS: 'https://ok.example,https://bad.example/path' }),

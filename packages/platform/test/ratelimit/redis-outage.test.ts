@@ -1,57 +1,27 @@
 // A Redis outage under load, on a redis-server this test starts itself (skipped when none is on the
 // PATH): paused (SIGSTOP) and then killed outright, the app answers every request without a 5xx,
 // keeps limiting authentication routes in memory, and goes back to Redis once it returns.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../src/testing/index.js';
+import {
+  buildTestApp,
+  hasRedisServer,
+  type OwnRedis,
+  startOwnRedis,
+  type TestApp,
+} from '../../src/testing/index.js';
 import { freshAddress, rateLimitApp } from '../fixtures/ratelimit-app.js';
-
-const hasRedisServer = (() => {
-  try {
-    execFileSync('redis-server', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-}
 
 describe.skipIf(!hasRedisServer)('rate limiting through a Redis outage', () => {
   let t: TestApp;
-  let redis: ChildProcess;
-  let port: number;
+  let redis: OwnRedis;
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
-    t = await buildTestApp(rateLimitApp, {
-      env: { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_AUTH_PER_MINUTE: '3' },
-    });
+    redis = await startOwnRedis();
+    t = await buildTestApp(rateLimitApp, { env: { REDIS_URL: redis.url, RATE_LIMIT_AUTH_PER_MINUTE: '3' } });
   });
   afterAll(async () => {
     await t?.close();
-    redis?.kill('SIGCONT');
-    redis?.kill('SIGKILL');
+    await redis?.close();
   });
 
   const ping = (remoteAddress: string) => t.app.inject({ method: 'GET', url: '/ping', remoteAddress });
@@ -90,20 +60,19 @@ describe.skipIf(!hasRedisServer)('rate limiting through a Redis outage', () => {
 
   it('limits in memory while Redis is paused, and returns to it after', async () => {
     expect((await ping(freshAddress())).statusCode).toBe(200);
-    redis.kill('SIGSTOP');
+    redis.pause();
     await expectLimitedWithoutErrors();
     expect(await degraded()).toBe(true);
     expect(t.logs.lines.filter((line) => line.event === 'ratelimit_redis_outage')).toHaveLength(1);
-    redis.kill('SIGCONT');
+    redis.resume();
     await expectRecovered();
   });
 
   it('limits in memory while Redis is down, and returns to it after a restart', async () => {
-    redis.kill('SIGKILL');
-    await new Promise((resolve) => redis.once('exit', resolve));
+    await redis.kill();
     await expectLimitedWithoutErrors();
     expect(await degraded()).toBe(true);
-    redis = await startRedis(port);
+    await redis.restart();
     await expectRecovered();
   });
 });
