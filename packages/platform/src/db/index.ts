@@ -11,3 +11,4 @@ export {
 } from './migrations.js';
 export { isRetryableTransactionError, type TransactionOptions, withTransaction } from './transaction.js';
 export type { Database, DatabaseKind, PoolStats, SqlResult, SqlSession } from './types.js';
+export { isDatabaseUnavailable } from './unavailable.js';

@@ -45,8 +45,13 @@ async function runOn(pglite: PGlite, text: string, values?: readonly unknown[]):
   };
 }
 
+/** Ends a transaction a holder left open or aborted (a failed statement in an exec'd BEGIN ... COMMIT). */
+async function rollbackLeftover(pglite: PGlite): Promise<void> {
+  if (!pglite.closed && pglite.isInTransaction()) await pglite.exec('rollback');
+}
+
 export function pgliteDatabase<Schema>(pglite: PGlite): Database<Schema> {
-  const queue = new SessionQueue();
+  const queue = new SessionQueue(() => rollbackLeftover(pglite));
   const kysely = new Kysely<Schema>({ dialect: pgliteDialect(pglite, queue) });
   let closed = false;
   return {

@@ -65,7 +65,13 @@ export async function postgresDatabase<Schema>(options: PostgresOptions): Promis
         broken = error instanceof Error ? error : new Error(String(error));
         throw error;
       } finally {
-        client.release(broken);
+        // Likewise a session handed back inside a transaction (open or aborted: status not 'I'dle).
+        const status = (
+          client as pg.PoolClient & { getTransactionStatus(): string | null }
+        ).getTransactionStatus();
+        client.release(
+          broken ?? (status === 'I' ? undefined : new Error('session left inside a transaction')),
+        );
       }
     },
     async ping() {

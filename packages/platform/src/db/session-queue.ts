@@ -1,11 +1,19 @@
 // Owns exclusive access to a single-session database (PGlite): callers wait in arrival order and
 // the holder keeps the session until it releases it, so a transaction's statements are never
-// interleaved with anyone else's.
+// interleaved with anyone else's. A holder that leaves the session dirty (a hand-written BEGIN
+// whose statement failed, so the transaction is aborted and refuses everything until it ends) is
+// cleaned up by the `reset` hook before the next caller gets the session; without it one failing
+// statement would poison every later query until a restart.
+
+/** Puts the session back in a clean state; runs after every release, before the next holder. */
+export type SessionReset = () => Promise<void>;
 
 export class SessionQueue {
   #tail: Promise<void> = Promise.resolve();
   #waiting = 0;
   #held = false;
+
+  constructor(private readonly reset?: SessionReset) {}
 
   /** Resolves with a release function once the caller holds the session. */
   async acquire(): Promise<() => void> {
@@ -23,8 +31,14 @@ export class SessionQueue {
     return () => {
       if (done) return;
       done = true;
-      this.#held = false;
-      release();
+      const handOver = () => {
+        this.#held = false;
+        release();
+      };
+      if (!this.reset) return handOver();
+      // A reset that fails leaves nothing better to do than hand over: the next statement reports
+      // the session's state itself.
+      this.reset().then(handOver, handOver);
     };
   }
 

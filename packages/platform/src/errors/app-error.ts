@@ -55,3 +55,17 @@ export class AppError extends Error {
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
+
+/** Seconds a client is asked to wait when a dependency (database, key-value store) is down. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/** The one answer for "a dependency cannot be reached right now": 503 with Retry-After. */
+export function dependencyUnavailable(detail: string, cause?: unknown): AppError {
+  return new AppError({
+    kind: 'unavailable',
+    code: 'dependency_unavailable',
+    detail,
+    retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}

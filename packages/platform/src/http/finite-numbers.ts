@@ -1,5 +1,6 @@
-// Owns one rule the schema validator misses: ajv coerces a numeric string such as "1e400" (or 400
-// nines) to Infinity and then lets it through `minimum`/`maximum`, so a handler would receive a
+// Owns one rule the schema validator misses: a number too large for a double becomes Infinity —
+// JSON.parse reads `1e400` in a body so, and ajv coerces "1e400" (or 400 nines) in a query string or
+// path parameter so, then lets it through `minimum`/`maximum` — and a handler would receive a
 // number no schema allowed. Every validated body, query string and path parameter is checked after
 // validation, and a non-finite number is a 400 naming its field.
 import type { FastifyRequest } from 'fastify';

@@ -3,7 +3,7 @@
 // /ready says 503, and the body names the dependency that failed, never its error text.
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { AppError } from '../errors/index.js';
+import { dependencyUnavailable } from '../errors/index.js';
 import { sendProblem } from './problem.js';
 import type { ServerDependencies } from './server.js';
 
@@ -30,6 +30,13 @@ async function check(probe: () => Promise<void>): Promise<CheckState> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+const draining = new WeakSet<FastifyInstance>();
+
+/** From now on /ready answers 503 (shutting down) so a load balancer moves away; other routes still serve. */
+export function startDraining(app: FastifyInstance): void {
+  draining.add(app);
 }
 
 export function registerHealthRoutes(
@@ -69,16 +76,14 @@ export function registerHealthRoutes(
         check(() => dependencies.kv.ping()),
       ]);
       const checks = { database, cache };
+      if (draining.has(app)) {
+        return sendProblem(request, reply, dependencyUnavailable('Not ready: shutting down.'), { checks });
+      }
       if (database === 'ok' && cache === 'ok') return { status: 'ready' as const, checks };
       const failed = Object.entries(checks)
         .filter(([, state]) => state === 'failed')
         .map(([name]) => name);
-      const error = new AppError({
-        kind: 'unavailable',
-        code: 'dependency_unavailable',
-        detail: `Not ready: ${failed.join(' and ')} unavailable.`,
-        retryAfterSeconds: 5,
-      });
+      const error = dependencyUnavailable(`Not ready: ${failed.join(' and ')} unavailable.`);
       return sendProblem(request, reply, error, { checks });
     },
   );

@@ -3,7 +3,16 @@
 // 5xx bodies never carry internals: the stack, SQL and paths go to the log only, with the request id
 // so an operator can find them from what the client saw.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type FieldProblem, statusForKind, titleForKind } from '../errors/index.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import {
+  AppError,
+  dependencyUnavailable,
+  type FieldProblem,
+  statusForKind,
+  titleForKind,
+} from '../errors/index.js';
+import { NO_STORE } from './cache-control.js';
+import { fieldProblems, type ValidationIssue } from './validation-errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -47,26 +56,13 @@ const fastifyCodes: Record<string, { kind: AppError['kind']; code: string; detai
   },
 };
 
-interface ValidationIssue {
-  instancePath: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-function fieldProblems(issues: ValidationIssue[], context: string | undefined): FieldProblem[] {
-  return issues.map((issue) => {
-    const extra = issue.params.missingProperty ?? issue.params.additionalProperty;
-    const suffix = typeof extra === 'string' ? `/${extra}` : '';
-    const message =
-      issue.params.additionalProperty !== undefined
-        ? 'is not an accepted property'
-        : (issue.message ?? 'is invalid');
-    return { path: `/${context ?? 'body'}${issue.instancePath}${suffix}`, message };
-  });
-}
-
 /** Normalises anything thrown while serving a request into an AppError. */
 export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError && error.kind !== 'internal') return error;
+  // Checked before anything else: a lost database is an outage to retry, not a bug.
+  if (isDatabaseUnavailable(error)) {
+    return dependencyUnavailable('A service this request needs is unreachable; retry shortly.', error);
+  }
   if (error instanceof AppError) return error;
   const fastifyError = error as Partial<FastifyError> & { validation?: ValidationIssue[] };
   if (Array.isArray(fastifyError.validation)) {
@@ -119,6 +115,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   if (body.status === 401) reply.header('www-authenticate', 'Bearer');
   return reply
     .code(body.status)
+    .header('cache-control', NO_STORE)
     .type(PROBLEM_CONTENT_TYPE)
     .send(JSON.stringify(extra ? { ...body, ...extra } : body));
 }
@@ -149,6 +146,7 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
   );
   return reply
     .code(414)
+    .header('cache-control', NO_STORE)
     .type(PROBLEM_CONTENT_TYPE)
     .send(JSON.stringify({ ...body, title: 'URI Too Long', status: 414 }));
 }

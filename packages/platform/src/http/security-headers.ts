@@ -3,6 +3,7 @@
 // @fastify/helmet's chain of per-request middlewares (docs/architecture.md).
 // `X-XSS-Protection: 0` follows current OWASP advice: the legacy XSS auditor it controlled caused leaks and is gone from browsers, and
 // the earlier "1; mode=block" of the spec is now considered harmful.
+import { NO_STORE } from './cache-control.js';
 
 /** Strict policy for API responses: nothing may be loaded, framed or submitted. */
 export const apiContentSecurityPolicy =
@@ -14,6 +15,8 @@ export const docsContentSecurityPolicy =
 
 export function securityHeaders(options: { hsts: boolean }): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {
+    // Nothing is cached unless its route opts in (cache-control.ts).
+    'cache-control': NO_STORE,
     'content-security-policy': apiContentSecurityPolicy,
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',

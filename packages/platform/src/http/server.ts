@@ -1,12 +1,12 @@
 // Owns createServer(): the hardened fastify instance both apps build on. It wires, in order:
-// request id and request context, static security headers, CORS from the allow-list, the strict
-// JSON body parser, the problem+json error mapping (404/405/414 included), load shedding, the rate
-// limiter with bans (ratelimit/plugin.ts), access log and metrics per request, OpenAPI with the
-// docs UI, health/readiness and metrics routes. It knows nothing of any product: apps register
-// their modules on the instance it returns.
+// request id and request context, static security headers (with `Cache-Control: no-store` unless a
+// route opts into caching), CORS from the allow-list, the strict JSON body parser, validation (JSON
+// bodies as sent, no coercion), the problem+json error mapping (404/405/414 included, a lost
+// database as 503), load shedding, the rate limiter with bans (ratelimit/plugin.ts), access log and
+// metrics per request, OpenAPI with the docs UI, health/readiness and metrics routes. It knows
+// nothing of any product: apps register their modules on the instance it returns.
 import { createServer as createHttpServer } from 'node:http';
 import cors from '@fastify/cors';
-import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { PlatformConfig } from '../config/index.js';
@@ -19,7 +19,8 @@ import type { TokenVerifier } from '../ratelimit/client-key.js';
 import { registerLoadShedding } from '../ratelimit/load-shedding.js';
 import { installRateLimiting } from '../ratelimit/plugin.js';
 import type { Clock } from '../time/clock.js';
-import { registerDocs } from './docs.js';
+import { installCacheControl } from './cache-control.js';
+import { registerDocs, registerOpenApi } from './docs.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { registerHealthRoutes } from './health.js';
 import { createJsonBodyParser } from './json-body.js';
@@ -28,6 +29,7 @@ import { installNotFoundHandler } from './not-found.js';
 import { handleFrameworkError, handleRequestError } from './problem.js';
 import { requestIdFor } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
+import { validatorFactory } from './validators.js';
 
 export interface ServerDependencies {
   config: PlatformConfig;
@@ -116,9 +118,8 @@ export async function createServer(
         },
         handler,
       ),
-    ajv: {
-      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
-    },
+    // JSON bodies are validated as sent; query strings and path parameters coerce (validators.ts).
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as PlatformServer;
 
   app.decorate('platform', dependencies);
@@ -131,6 +132,7 @@ export async function createServer(
     if (request.url.includes('%00')) return done(nulInUrl());
     runWithRequestContext({ requestId: request.id }, done);
   });
+  installCacheControl(app);
 
   const metrics = createHttpMetrics({
     appName: config.appName,
@@ -187,13 +189,7 @@ export async function createServer(
 
   installNotFoundHandler(app);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: dependencies.api,
-      components: {},
-    },
-  });
+  await registerOpenApi(app, dependencies.api);
   if (config.exposeDocs) await registerDocs(app);
   registerHealthRoutes(app, dependencies);
   if (config.exposeMetrics) {

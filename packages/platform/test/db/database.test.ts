@@ -1,12 +1,15 @@
 // The database contract on the backend under test (PGlite, or the server at DATABASE_URL):
 // concurrent transactions stay isolated, failed work rolls back, serialization failures are
 // retried, int8 values arrive as exact numbers and multi-statement SQL runs as one call.
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, withTransaction } from '../../src/db/index.js';
+import { createDatabase, type Database, isDatabaseUnavailable, withTransaction } from '../../src/db/index.js';
 import { createTestDatabase } from '../../src/testing/database.js';
+import { freePort } from '../../src/testing/own-services.js';
 
 interface Schema {
   kernel_widgets: { name: string; size: number };
@@ -40,9 +43,12 @@ describe(`database (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =>
       await sleep(50);
       throw new Error('work failed');
     });
+    // Handled from the start: the count below can outlast the work, and a rejection nobody is
+    // waiting for yet is reported as unhandled.
+    const outcome = failing.catch((error: unknown) => error);
     await sleep(10);
     expect(await countWidgets()).toBe(0);
-    await expect(failing).rejects.toThrow('work failed');
+    expect(await outcome).toMatchObject({ message: 'work failed' });
     expect(await countWidgets()).toBe(0);
   });
 
@@ -135,6 +141,31 @@ describe(`database (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =>
       return rows[0]?.n;
     });
     expect(held).toBe(1);
+  });
+
+  it('item 24: tells an unreachable server (refused, or silent past the connect timeout) from a failed statement', async () => {
+    const failedStatement = await db.executeSql('select 1 / 0').catch((error: unknown) => error);
+    expect(failedStatement).toMatchObject({ code: '22012' });
+    expect(isDatabaseUnavailable(failedStatement)).toBe(false);
+
+    const connect = (port: number) =>
+      createDatabase({
+        url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+        poolMax: 1,
+        applicationName: 'test',
+      });
+    const refused = await connect(await freePort()).catch((error: unknown) => error);
+    expect(isDatabaseUnavailable(refused)).toBe(true);
+
+    // A server that accepts connections and never answers: the pool gives up at its connect timeout.
+    const silent = createServer(() => {}).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const timedOut = await connect((silent.address() as AddressInfo).port).catch((error: unknown) => error);
+      expect(isDatabaseUnavailable(timedOut)).toBe(true);
+    } finally {
+      silent.close();
+    }
   });
 
   it('answers ping and reports pool statistics', async () => {

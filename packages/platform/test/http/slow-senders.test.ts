@@ -6,16 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../src/testing/index.js';
 import { kernelApp } from '../fixtures/kernel-app.js';
 
-/** Resolves with the milliseconds until the server closed the socket, and what it sent. */
-function watchClose(socket: Socket): Promise<{ afterMs: number; received: string }> {
-  const started = Date.now();
+/**
+ * Resolves with what the server sent once it closed the socket. A client that is never cut off
+ * never resolves, and the test fails on its own timeout: no elapsed time is asserted (item 20).
+ */
+function watchClose(socket: Socket): Promise<{ received: string }> {
   let received = '';
   socket.on('data', (chunk) => {
     received += chunk.toString();
   });
-  return new Promise((resolve) =>
-    socket.on('close', () => resolve({ afterMs: Date.now() - started, received })),
-  );
+  return new Promise((resolve) => socket.on('close', () => resolve({ received })));
 }
 
 describe('slow senders', () => {
@@ -33,9 +33,8 @@ describe('slow senders', () => {
     const closed = watchClose(socket);
     socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n');
     const trickle = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
-    const { afterMs, received } = await closed;
+    const { received } = await closed;
     clearInterval(trickle);
-    expect(afterMs).toBeLessThan(5000);
     expect(received).toMatch(/^HTTP\/1.1 408/);
   });
 
@@ -45,8 +44,8 @@ describe('slow senders', () => {
     socket.write(
       'POST /widgets HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":',
     );
-    const { afterMs } = await closed;
-    expect(afterMs).toBeLessThan(6000);
+    const { received } = await closed;
+    expect(received).not.toMatch(/^HTTP\/1.1 201/);
   });
 
   it('still serves a well-behaved client', async () => {
