@@ -19,6 +19,8 @@ const load = (options: Parameters<typeof measure>[0]) => measure({ connections, 
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-auth-'));
 const server = await startChildServer('bench/auth/server.ts', {
   NODE_ENV: 'production',
+  // A bench server has no load balancer to drain: stop at once.
+  SHUTDOWN_DRAIN_MS: '0',
   PORT: '0',
   DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',

@@ -45,6 +45,8 @@ const load = (url: string, seconds: number) =>
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-ratelimit-'));
 const appEnv = (instance: string, extra: Record<string, string>) => ({
   NODE_ENV: 'production',
+  // A bench server has no load balancer to drain: stop at once.
+  SHUTDOWN_DRAIN_MS: '0',
   PORT: '0',
   DATA_DIR: join(dataDir, instance),
   LOG_LEVEL: 'info',

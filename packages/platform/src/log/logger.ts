@@ -1,9 +1,12 @@
 // Owns the process logger: pino writing JSON lines (ISO time, level label, service, and the
 // request id of the active request context) to a given stream, a size-rotated file or stdout.
 // Every object, child binding and message passes through redaction first, and flushing never
-// waits more than a second on a stalled sink.
+// waits more than a second on a stalled sink. Stdout is buffered in production (a synchronous
+// write per request halves throughput, see docs/benchmarks.md) and written line by line in
+// development, as readable text when it is a terminal.
 import type { Writable } from 'node:stream';
 import pino, { type DestinationStream, type LogFn, type Logger as PinoLogger } from 'pino';
+import { prettyDestination } from './pretty.js';
 import { redact, scrubSecrets } from './redaction.js';
 import { currentRequestContext } from './request-context.js';
 
@@ -16,6 +19,21 @@ export interface LoggerOptions {
   file?: string;
   /** Write to this stream instead (tests capture lines this way). */
   destination?: Writable;
+  /**
+   * How stdout lines are written: `buffered` JSON in 4 KB chunks (production, the default),
+   * `immediate` JSON line by line, or `pretty` readable text line by line (a terminal).
+   */
+  stdout?: StdoutMode;
+  /** File descriptor standing for stdout; default 1. */
+  fd?: number;
+}
+
+export type StdoutMode = 'buffered' | 'immediate' | 'pretty';
+
+/** Production buffers; development writes every line at once, readable on a terminal. */
+export function stdoutModeFor(environment: string, isTerminal: boolean): StdoutMode {
+  if (environment === 'production') return 'buffered';
+  return isTerminal ? 'pretty' : 'immediate';
 }
 
 const FLUSH_TIMEOUT_MS = 1000;
@@ -59,7 +77,15 @@ function destinationFor(options: LoggerOptions): DestinationStream {
       options: { file: options.file, size: '100m', limit: { count: 5 }, mkdir: true },
     });
   }
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, maxLength: STDOUT_MAX_BUFFER_BYTES });
+  const fd = options.fd ?? 1;
+  switch (options.stdout ?? 'buffered') {
+    case 'pretty':
+      return prettyDestination(fd);
+    case 'immediate':
+      return pino.destination({ dest: fd, sync: true });
+    case 'buffered':
+      return pino.destination({ dest: fd, sync: false, minLength: 4096, maxLength: STDOUT_MAX_BUFFER_BYTES });
+  }
 }
 
 // pino applies formatters.bindings to the root's base only and takes a child's bindings verbatim,

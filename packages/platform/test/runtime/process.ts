@@ -13,8 +13,9 @@ export interface ChildResult {
 export function spawnEntry(
   entry: string,
   env: Record<string, string>,
+  args: string[] = [],
 ): { child: ChildProcess; done: Promise<ChildResult> } {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry, ...args], {
     cwd: repositoryRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,7 +41,14 @@ describe('process start and stop', () => {
 
   it('keeps embedded data across a restart and finishes in-flight requests on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kernel-restart-'));
-    const env = { NODE_ENV: 'development', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    // Load shedding off: a busy test machine must not answer the in-flight request with 503.
+    const env = {
+      NODE_ENV: 'development',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    };
     for (let run = 1; run <= 2; run++) {
       const { child, done } = spawnEntry(entry, env);
       const url = await waitForListening(child);
