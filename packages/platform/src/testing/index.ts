@@ -1,4 +1,5 @@
 // Public surface of the test kit: what app test suites import from '@app/platform/testing'.
+export { type AccessMatrix, describeAccessMatrix, type PermissionProbe } from './access-matrix.js';
 export { createFakeClock, type FakeClock } from './clock.js';
 export { createTestDatabase } from './database.js';
 export { defineFactory } from './factory.js';
@@ -6,4 +7,7 @@ export { fuzzEveryRoute } from './fuzz/run.js';
 export { type AppFuzzSuite, describeAppUnderFuzz } from './fuzz-app.js';
 export { defineKeyValueContract } from './kv-contract.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
+export { type DocumentedSecuritySuite, describeDocumentedSecurity } from './openapi-security.js';
+export { hasPostgresServer, type OwnPostgres, startOwnPostgres } from './own-postgres.js';
+export { freePort, hasRedisServer, type OwnRedis, startOwnRedis } from './own-services.js';
 export { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';

@@ -16,10 +16,10 @@ import type { KeyValueStore } from '../kv/types.js';
 import { createLogger } from '../log/index.js';
 import type { AppDefinition } from '../runtime/app-definition.js';
 import { buildApp } from '../runtime/build-app.js';
-import { platformMigrations } from '../runtime/platform-migrations.js';
 import { createFakeClock, type FakeClock } from './clock.js';
 import { createTestDatabase } from './database.js';
 import { captureLogs, type LogCapture } from './log-capture.js';
+import { testAppMigrations } from './prepare-databases.js';
 
 export interface TestApp {
   app: PlatformServer;
@@ -49,6 +49,7 @@ const unlimited = {
   RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
   RATE_LIMIT_PAYMENTS_PER_MINUTE: '1000000',
   RATE_LIMIT_BAN_THRESHOLD_PER_MINUTE: '1000000',
+  RATE_LIMIT_ADDRESS_BAN_THRESHOLD_PER_MINUTE: '1000000',
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
 };
 
@@ -57,7 +58,8 @@ export async function buildTestApp(
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), `${definition.name}-test-`));
-  const redisUrl = process.env.REDIS_URL;
+  // An outage test points the app (key-value store and limiter alike) at a Redis of its own.
+  const redisUrl = options.env?.REDIS_URL ?? process.env.REDIS_URL;
   const keyPrefix = options.keyPrefix ?? `test:${randomUUID()}:`;
   const config = loadConfig({
     appName: definition.name,
@@ -79,7 +81,7 @@ export async function buildTestApp(
     service: config.appName,
     destination: logs.stream,
   });
-  const db = await createTestDatabase([platformMigrations, ...definition.migrations]);
+  const db = await createTestDatabase(testAppMigrations(definition));
   const kv = await createKeyValueStore({
     ...(redisUrl ? { url: redisUrl, keyPrefix } : {}),
     onError: (error) => logger.error({ event: 'kv_error', err: error }, 'key-value store error'),

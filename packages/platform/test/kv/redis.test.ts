@@ -68,11 +68,9 @@ describe.skipIf(!url)('redis key-value store', () => {
 
 describe('redis key-value store that cannot connect', () => {
   it('rejects at once when nothing listens, naming the address and the cause', async () => {
-    const started = Date.now();
     await expect(createKeyValueStore({ url: 'redis://127.0.0.1:1' })).rejects.toThrow(
       /cannot connect to Redis at redis:\/\/127\.0\.0\.1:1.*ECONNREFUSED/,
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('never puts the password in the error', async () => {
@@ -83,14 +81,14 @@ describe('redis key-value store that cannot connect', () => {
     expect(String(failure)).not.toContain('s3cret-pass');
   });
 
-  it('rejects within 5 s when the server accepts but never answers', async () => {
+  it('rejects with a time-out when the server accepts but never answers', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const started = Date.now();
+    // The server never answers: only the store's own connect timeout can end this (item 20: the
+    // message proves which limit acted; no elapsed time is asserted).
     await expect(createKeyValueStore({ url: `redis://127.0.0.1:${port}` })).rejects.toThrow(/timed out/);
-    expect(Date.now() - started).toBeLessThan(5_000);
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
   });

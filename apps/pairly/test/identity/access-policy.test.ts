@@ -1,0 +1,40 @@
+// Pairly's real access policy (item 21): the roles and grants below are the product's intent,
+// written out by hand, so that widening a grant or opening a staff role to sign-up fails here. The
+// probes are the guarded routes pairly serves today; each module adds its own as it lands.
+import { describeAccessMatrix } from '@app/platform/testing';
+import { pairlyApp } from '../../src/app.js';
+import { pairlyAccessPolicy } from '../../src/modules/identity/access-policy.js';
+
+describeAccessMatrix('pairly', {
+  app: pairlyApp,
+  policy: pairlyAccessPolicy,
+  expectedSignupRoles: ['fan', 'creator'],
+  expectedGrants: {
+    fan: ['posts:read', 'messages:own', 'calls:own', 'credits:own', 'subscriptions:own', 'profile:own'],
+    creator: [
+      'posts:read',
+      'posts:write',
+      'messages:own',
+      'calls:own',
+      'credits:own',
+      'payouts:request',
+      'profile:own',
+    ],
+    moderator: ['posts:read', 'moderation:*', 'users:read', 'audit:read'],
+    finance: ['payouts:*', 'credits:read', 'transactions:read', 'users:read', 'audit:read'],
+    readonly: ['users:read', 'posts:read', 'transactions:read', 'audit:read', 'metrics:read'],
+    admin: [
+      'users:*',
+      'posts:*',
+      'moderation:*',
+      'payouts:read',
+      'transactions:read',
+      'audit:read',
+      'metrics:read',
+    ],
+    superadmin: ['*'],
+  },
+  probes: {
+    'ratelimit:bans': { method: 'GET', url: '/admin/bans' },
+  },
+});
