@@ -11,6 +11,7 @@
 // (an `active` entry cached before the revocation lives that long), and within `localActiveSeconds`
 // on instances answering from the database during an outage.
 import type { Database } from '../db/types.js';
+import { createFailoverSwitch } from '../kv/failover-switch.js';
 import type { KeyValueStore } from '../kv/types.js';
 import type { Clock } from '../time/clock.js';
 import { identityDb } from './schema.js';
@@ -62,17 +63,6 @@ function expiringSet(capacity: number, now: () => number) {
   };
 }
 
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`key-value store gave no answer in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 export function createRevocationList(
   db: Database,
   kv: KeyValueStore,
@@ -83,8 +73,6 @@ export function createRevocationList(
   const revokedTtlMs = (settings.accessTokenTtlSeconds + 300) * 1000;
   const activeTtlMs = (settings.activeCacheSeconds ?? 30) * 1000;
   const localActiveMs = (settings.localActiveSeconds ?? 5) * 1000;
-  const timeoutMs = settings.kvTimeoutMs ?? 250;
-  const probeIntervalMs = settings.probeIntervalMs ?? 1000;
   const capacity = settings.localCacheSize ?? 10_000;
   const now = () => clock.now().getTime();
   const key = (sessionId: string) => `auth:session-state:${sessionId}`;
@@ -94,33 +82,21 @@ export function createRevocationList(
   /** Marks the store missed, written again when it answers. */
   const unwritten = expiringSet(capacity, now);
   // The breaker runs on real time: it paces calls to a server, whatever the app's clock says.
-  let unreachable = false;
-  let nextProbeAt = 0;
+  const breaker = createFailoverSwitch({
+    name: 'key-value store',
+    timeoutMs: kv.kind === 'redis' ? (settings.kvTimeoutMs ?? 250) : undefined,
+    probeIntervalMs: settings.probeIntervalMs ?? 1000,
+    now: () => performance.now(),
+    onOutage: (error) => settings.onOutage?.(error),
+    onRecovery: () => {
+      settings.onRecovery?.();
+      void writeUnwritten();
+    },
+  });
 
   /** Runs one store call unless the store is resting; UNREACHABLE when skipped or failed. */
-  async function viaStore<T>(call: () => Promise<T>): Promise<T | typeof UNREACHABLE> {
-    const probe = unreachable;
-    if (probe) {
-      if (performance.now() < nextProbeAt) return UNREACHABLE;
-      nextProbeAt = performance.now() + probeIntervalMs;
-    }
-    try {
-      const result = await (kv.kind === 'redis' ? withTimeout(call(), timeoutMs) : call());
-      if (probe && unreachable) {
-        unreachable = false;
-        settings.onRecovery?.();
-        void writeUnwritten();
-      }
-      return result;
-    } catch (error) {
-      if (!unreachable) {
-        unreachable = true;
-        nextProbeAt = performance.now() + probeIntervalMs;
-        settings.onOutage?.(error);
-      }
-      return UNREACHABLE;
-    }
-  }
+  const viaStore = <T>(call: () => Promise<T>): Promise<T | typeof UNREACHABLE> =>
+    breaker.run<T | typeof UNREACHABLE>(call, () => UNREACHABLE);
 
   async function writeMark(sessionId: string): Promise<void> {
     const written = await viaStore(() => kv.set(key(sessionId), REVOKED, { ttlMs: revokedTtlMs }));
@@ -178,7 +154,7 @@ export function createRevocationList(
     },
 
     /** Whether the store is being bypassed, and how many marks wait to be written: for metrics and tests. */
-    status: () => ({ unreachable, unwrittenMarks: unwritten.keys().length }),
+    status: () => ({ unreachable: breaker.status().degraded, unwrittenMarks: unwritten.keys().length }),
   };
 }
 

@@ -6,70 +6,18 @@
 // is reported once; while it lasts at most one reservation per probe interval tries Redis, and the
 // first that succeeds switches back. Attempts made in memory are not replayed into Redis.
 
+import { createFailoverSwitch, type FailoverSwitch } from '../kv/failover-switch.js';
 import { createMemoryStore } from '../kv/memory.js';
 import type { KeyValueStore } from '../kv/types.js';
 import type { Logger } from '../log/index.js';
 import type { Clock } from '../time/clock.js';
 import { type AttemptThrottle, createAttemptThrottle, type LoginThrottleSettings } from './login-throttle.js';
 
-export interface FailoverSwitchOptions {
-  /** Longest wait for the primary before deciding with the fallback; default 1 s. */
+/** How the throttles wait on Redis and probe it during an outage; defaults 1 s and 1 s. */
+export interface ThrottleFailoverSettings {
   timeoutMs?: number;
-  /** Least time between two tries of the primary while it is down; default 1 s. */
   probeIntervalMs?: number;
-  clock: Clock;
-  /** Called once when an outage starts, with the error that revealed it. */
-  onOutage(error: unknown): void;
-  /** Called once when the primary answers again. */
-  onRecovery(): void;
 }
-
-/** Runs work on a primary while it answers and on a fallback while it does not. */
-export function createFailoverSwitch(options: FailoverSwitchOptions) {
-  const { clock, onOutage, onRecovery, timeoutMs = 1_000, probeIntervalMs = 1_000 } = options;
-  const now = () => clock.now().getTime();
-  let degraded = false;
-  let nextProbeAt = 0;
-
-  function withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-  }
-
-  return {
-    get degraded() {
-      return degraded;
-    },
-    async run<T>(primary: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
-      const probe = degraded;
-      if (!probe || now() >= nextProbeAt) {
-        // Claimed before awaiting, so calls arriving meanwhile go straight to the fallback.
-        if (probe) nextProbeAt = now() + probeIntervalMs;
-        try {
-          const result = await withTimeout(primary());
-          // Only a probe ends an outage: a call sent before it began may still have succeeded.
-          if (probe && degraded) {
-            degraded = false;
-            onRecovery();
-          }
-          return result;
-        } catch (error) {
-          if (!degraded) {
-            degraded = true;
-            nextProbeAt = now() + probeIntervalMs;
-            onOutage(error);
-          }
-        }
-      }
-      return fallback();
-    },
-  };
-}
-
-type FailoverSwitch = ReturnType<typeof createFailoverSwitch>;
 
 /** A throttle on the shared store that reserves in memory while that store is down. */
 export function withFailover(primary: AttemptThrottle, fallback: AttemptThrottle, sw: FailoverSwitch) {
@@ -104,7 +52,7 @@ export interface AttemptThrottles {
 export function createAttemptThrottles(
   deps: { kv: KeyValueStore; clock: Clock; logger: Logger },
   settings: LoginThrottleSettings = {},
-  failover: Omit<FailoverSwitchOptions, 'clock' | 'onOutage' | 'onRecovery'> = {},
+  failover: ThrottleFailoverSettings = {},
 ): AttemptThrottles {
   const { kv, clock, logger } = deps;
   const build = (store: KeyValueStore, conservative: boolean): AttemptThrottles => {
@@ -119,8 +67,10 @@ export function createAttemptThrottles(
   const memory = createMemoryStore({ clock, onError: (error) => logger.error({ err: error }, 'kv error') });
   const fallback = build(memory, true);
   const sw = createFailoverSwitch({
-    ...failover,
-    clock,
+    name: 'sign-in throttle store',
+    timeoutMs: failover.timeoutMs ?? 1_000,
+    probeIntervalMs: failover.probeIntervalMs ?? 1_000,
+    now: () => clock.now().getTime(),
     onOutage: (error) =>
       logger.error(
         { event: 'auth_throttle_redis_outage', err: error },

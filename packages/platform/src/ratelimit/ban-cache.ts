@@ -3,6 +3,7 @@
 // the limiter's Redis timeout counts as "not banned" instead of failing or stalling the request.
 // Changes made through this view (the trigger, the admin API) update it at once; other instances
 // see them within banCacheMs. Failures are logged once when they start and once when they end.
+import { withinTimeout } from '../kv/failover-switch.js';
 import type { Logger } from '../log/index.js';
 import type { Clock } from '../time/clock.js';
 import type { Ban, BanList } from './bans.js';
@@ -14,14 +15,6 @@ export interface CachedBanListOptions {
   timeoutMs: number;
   clock: Clock;
   logger: Logger;
-}
-
-function within<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`ban list gave no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export interface CachedBanList extends BanList {
@@ -43,7 +36,7 @@ export function createCachedBanList(bans: BanList, options: CachedBanListOptions
 
   async function lookup(client: string): Promise<Ban | null> {
     try {
-      const ban = await within(bans.isBanned(client), timeoutMs);
+      const ban = await withinTimeout(bans.isBanned(client), timeoutMs, 'ban list');
       if (failing) {
         failing = false;
         logger.info({ event: 'ban_list_recovered' }, 'ban list reachable again');

@@ -4,6 +4,7 @@
 // first that succeeds switches back. Every answer the primary gives is mirrored into the fallback, so
 // a client that spent its budget in Redis starts the outage with the budget it had left there, not a
 // whole one; a client this instance never asked Redis about starts as a new client would.
+import { createFailoverSwitch } from '../kv/failover-switch.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { MemoryRateLimitStore } from './memory-store.js';
 import type { RateLimitStore } from './store.js';
@@ -37,54 +38,32 @@ export interface FailoverRateLimitStore extends RateLimitStore {
   status(): FailoverStatus;
 }
 
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`rate-limit store gave no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 export function createFailoverRateLimitStore(options: FailoverOptions): FailoverRateLimitStore {
   const { primary, fallback, onOutage, onRecovery, timeoutMs = 100, probeIntervalMs = 1_000 } = options;
   const clock = options.clock ?? systemClock;
-  const now = () => clock.now().getTime();
-  let degraded = false;
-  let nextProbeAt = 0;
-  let outages = 0;
-  let fallbackDecisions = 0;
+  const breaker = createFailoverSwitch({
+    name: 'rate-limit store',
+    timeoutMs,
+    probeIntervalMs,
+    now: () => clock.now().getTime(),
+    onOutage,
+    onRecovery,
+  });
 
   return {
-    async consume(key, policy, nowMs) {
-      const probe = degraded;
-      if (!probe || now() >= nextProbeAt) {
-        // Claimed before awaiting, so calls arriving meanwhile go straight to memory.
-        if (probe) nextProbeAt = now() + probeIntervalMs;
-        try {
-          const decision = await withTimeout(primary.consume(key, policy, nowMs), timeoutMs);
+    consume: (key, policy, nowMs) =>
+      breaker.run(
+        async () => {
+          const decision = await primary.consume(key, policy, nowMs);
           fallback.mirror(key, policy, decision, nowMs);
-          // Only a probe ends an outage: a call sent before it began may still have succeeded.
-          if (probe && degraded) {
-            degraded = false;
-            onRecovery();
-          }
           return decision;
-        } catch (error) {
-          if (!degraded) {
-            degraded = true;
-            nextProbeAt = now() + probeIntervalMs;
-            outages += 1;
-            onOutage(error);
-          }
-        }
-      }
-      fallbackDecisions += 1;
-      return fallback.consume(key, policy, nowMs);
-    },
+        },
+        () => fallback.consume(key, policy, nowMs),
+      ),
 
-    status: () => ({ degraded, outages, fallbackDecisions }),
+    status() {
+      const { degraded, outages, fallbackRuns } = breaker.status();
+      return { degraded, outages, fallbackDecisions: fallbackRuns };
+    },
   };
 }
