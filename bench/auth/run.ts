@@ -30,13 +30,23 @@ const server = await startChildServer('bench/auth/server.ts', {
   BENCHAUTH_ENCRYPTION_KEY: 'bench-only-encryption-key-long-enough-0123456789',
 });
 try {
-  const credentials = { email: 'bench@example.com', password: 'bench password that is long enough' };
-  const signUp = await fetch(`${server.url}/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...credentials, role: 'member' }),
-  });
-  const { accessToken } = (await signUp.json()) as { accessToken: string };
+  // Logins are spread over a pool of accounts, one in flight per account at most: concurrent
+  // sign-ins to one account from one address are what the attempt throttle exists to refuse.
+  const password = 'bench password that is long enough';
+  const accounts = Array.from({ length: 32 }, (_, index) => ({
+    email: `bench${index}@example.com`,
+    password,
+  }));
+  let accessToken = '';
+  for (const account of accounts) {
+    const signUp = await fetch(`${server.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...account, role: 'member' }),
+    });
+    accessToken = ((await signUp.json()) as { accessToken: string }).accessToken;
+  }
+  let nextAccount = 0;
   const guarded = { url: `${server.url}/guarded`, headers: { authorization: `Bearer ${accessToken}` } };
   await load({ url: `${server.url}/open`, duration: 2 });
   await load({ ...guarded, duration: 2 });
@@ -46,7 +56,14 @@ try {
     url: `${server.url}/auth/login`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(credentials),
+    requests: [
+      {
+        setupRequest: (request) => {
+          nextAccount = (nextAccount + 1) % accounts.length;
+          return { ...request, body: JSON.stringify(accounts[nextAccount]) };
+        },
+      },
+    ],
     connections: 8,
   });
   console.table({ 'GET /open': open, 'GET /guarded': withAuth, 'POST /auth/login (8 conns)': login });
