@@ -9,11 +9,11 @@ import type { Database } from '../db/types.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../time/clock.js';
 import type { AccessPolicy } from './access-policy.js';
-import { normaliseEmail } from './accounts.js';
 import { type RequestOrigin, recordAudit } from './audit.js';
 import { passwordProblem } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
 import { identityDb, identityTrx } from './schema.js';
+import { insertUser, normaliseEmail } from './users.js';
 
 export const OPERATOR_ACTOR = 'operator/cli';
 
@@ -70,18 +70,7 @@ export async function createStaffAccount(
   // The account and its audit row commit together.
   const created = await withTransaction(deps.db, async (transaction) => {
     const trx = identityTrx(transaction);
-    const row = await trx
-      .insertInto('auth_users')
-      .values({
-        email,
-        password_hash: passwordHash,
-        role: input.role,
-        created_at: now,
-        password_changed_at: now,
-      })
-      .onConflict((conflict) => conflict.column('email').doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const row = await insertUser(trx, { email, passwordHash, role: input.role, now });
     if (!row) {
       throw new AppError({
         kind: 'conflict',
