@@ -174,7 +174,8 @@ describe('retries', () => {
     const server = await serve({
       '/v1/boards/northwind/jobs': { status: 429, headers: { 'retry-after': '3600' }, body: '' },
     });
-    const started = performance.now();
+    // Waiting out an hour would outlast the test's own timeout: the message and the single
+    // request show the bound acted (item 20: no elapsed time is asserted).
     const [greenhouse] = await runSources(
       [{ kind: 'greenhouse', boardToken: 'northwind' }],
       testOptions(server.origin, { maxRetries: 5 }),
@@ -182,6 +183,5 @@ describe('retries', () => {
     expect(greenhouse).toMatchObject({ status: 'error' });
     expect(greenhouse?.message).toMatch(/^HTTP 429 from .*; Retry-After exceeds 30 s$/);
     expect(count(server, '/v1/boards/northwind/jobs')).toBe(1);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -151,10 +151,10 @@ describe('WebSocket authentication', () => {
   });
 
   it('closes with 4408 when no message arrives within 500 ms', async () => {
-    const startedAt = Date.now();
+    // 4408 is the auth time-out's own code: it names which limit closed the socket (item 20: no
+    // elapsed time is asserted).
     const client = await connect(alice.id);
     expect((await client.closed).code).toBe(4408);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(450);
     expect(client.received).toEqual([]);
   });
 

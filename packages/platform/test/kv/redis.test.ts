@@ -97,13 +97,17 @@ describe('redis key-value store that cannot connect', () => {
     const script = `
       const { createKeyValueStore } = await import('./packages/platform/src/kv/index.ts');
       await createKeyValueStore({ url: 'redis://127.0.0.1:1' }).catch(() => {});
-      const failedAt = Date.now();
-      process.on('exit', () => console.log(Date.now() - failedAt));`;
+      await new Promise((resolve) => setImmediate(resolve));
+      console.log(JSON.stringify(process.getActiveResourcesInfo()));`;
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
       { cwd: fileURLToPath(new URL('../../../../', import.meta.url)), timeout: 20_000 },
     );
-    expect(Number(stdout.trim())).toBeLessThan(500);
+    // No timer, socket or handle survives the failed connect (item 20: what is left is asserted,
+    // not how long the process took to exit).
+    const resources: string[] = JSON.parse(stdout.trim());
+    // The child's own stdio pipes are the only handles expected.
+    expect(resources.filter((resource) => resource !== 'PipeWrap' && resource !== 'TTYWrap')).toEqual([]);
   });
 });
