@@ -1,7 +1,7 @@
 // Jobs whose validThrough has passed (issue 11 item 14): closed at once for the listing, the job
 // page and candidates' actions, refused for publishing, and closed for good by the scheduled sweep
 // (a pg-boss job), which gives the job-postings slot back. Time moves only by the fake clock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, advanceClock } from '../applications/support.js';
 import {
   buildHiringTestApp,
@@ -81,16 +81,16 @@ describe('item 14: expired jobs', () => {
     expect((expired[0] as { n: number }).n).toBe(1);
 
     await t.jobs.send('hiring.jobs-expire', {});
-    let closed = 0;
-    for (let attempt = 0; attempt < 200 && closed === 0; attempt++) {
-      const { rows } = await t.db.executeSql(
-        "select count(*)::int as n from hiring_jobs where organisation_id = $1 and status = 'closed' and closed_reason = 'expired'",
-        [organisationId],
-      );
-      closed = (rows[0] as { n: number }).n;
-      if (closed === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(closed).toBe(1);
+    await vi.waitFor(
+      async () => {
+        const { rows } = await t.db.executeSql(
+          "select count(*)::int as n from hiring_jobs where organisation_id = $1 and status = 'closed' and closed_reason = 'expired'",
+          [organisationId],
+        );
+        expect((rows[0] as { n: number }).n).toBe(1);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     expect(await used()).toBe(before - 1);
   });
 

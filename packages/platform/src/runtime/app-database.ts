@@ -11,7 +11,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { platformMigrations } from './platform-migrations.js';
 
 /** Where the database is, for people: the server's host and database name, never its credentials. */
-export function describeDatabase(config: PlatformConfig): string {
+function describeDatabase(config: PlatformConfig): string {
   if (!config.databaseUrl) return `the embedded database in ${join(config.dataDir, 'pglite')}`;
   try {
     const url = new URL(config.databaseUrl);

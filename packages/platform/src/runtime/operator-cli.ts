@@ -113,14 +113,7 @@ export async function executeOperatorCommand(
       return;
     }
     case 'mail': {
-      if (context.config.env === 'production') {
-        throw new AppError({
-          kind: 'forbidden',
-          code: 'development_only',
-          detail:
-            'the mail outbox is shown in development only; production delivers mail through its provider',
-        });
-      }
+      refuseMailInProduction(context.config);
       const messages = await readOutbox(identityDb(db), command.limit);
       if (messages.length === 0) print('the outbox is empty');
       for (const message of messages) {
@@ -129,6 +122,17 @@ export async function executeOperatorCommand(
       }
       return;
     }
+  }
+}
+
+/** The outbox holds live reset codes: it is read in development only. */
+function refuseMailInProduction(config: OperatorContext['config']): void {
+  if (config.env === 'production') {
+    throw new AppError({
+      kind: 'forbidden',
+      code: 'development_only',
+      detail: 'the mail outbox is shown in development only; production delivers mail through its provider',
+    });
   }
 }
 
@@ -165,6 +169,8 @@ export async function runOperatorCli(
   });
   let db: Database<unknown> | undefined;
   try {
+    // Refused before the production database is opened, let alone migrated.
+    if (command.name === 'mail') refuseMailInProduction(config);
     db = await openAppDatabase(config, logger);
     await migrateAppDatabase(db, app.definition, logger);
     const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -2,7 +2,6 @@
 // Retry-After (as /ready does), not 500 internal_error, and the app recovers once the server is
 // back. The test runs its own PostgreSQL on a free port and stops and restarts it; the machine's
 // shared server is never touched. Skipped (and reported so) only without PostgreSQL binaries.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppDefinition } from '../../src/index.js';
 import {
@@ -36,13 +35,7 @@ function expectOutage(response: Response) {
   expect(response.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminat/i);
 }
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (await condition()) return;
-    await sleep(100);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
+const patiently = { timeout: 30_000, interval: 100 };
 
 describe.skipIf(!hasPostgresServer)('PostgreSQL outage (own server)', () => {
   let server: OwnPostgres;
@@ -70,12 +63,12 @@ describe.skipIf(!hasPostgresServer)('PostgreSQL outage (own server)', () => {
 
   it('item 24: a query cut off by the shutdown and every later database route answer 503 with Retry-After', async () => {
     const slow = t.app.inject({ method: 'GET', url: '/slow-query' });
-    await until(async () => {
+    await vi.waitFor(async () => {
       const { rows } = await t.db.executeSql(
         "select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(30)'",
       );
-      return rows[0]?.n === 1;
-    }, 'the slow query to start');
+      expect(rows[0]?.n, 'the slow query to start').toBe(1);
+    }, patiently);
     await server.stop();
 
     expectOutage(await slow);
@@ -95,10 +88,12 @@ describe.skipIf(!hasPostgresServer)('PostgreSQL outage (own server)', () => {
 
   it('item 24: the same routes answer again once PostgreSQL is back', async () => {
     await server.restart();
-    await until(
-      async () => (await t.app.inject({ method: 'GET', url: '/ready' })).statusCode === 200,
-      'readiness after the restart',
-    );
+    await vi.waitFor(async () => {
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/ready' })).statusCode,
+        'readiness after the restart',
+      ).toBe(200);
+    }, patiently);
     const response = await login();
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().accessToken).toEqual(expect.any(String));

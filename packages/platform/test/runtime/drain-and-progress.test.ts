@@ -5,20 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawnEntry, waitForListening } from './process.js';
 
 const entry = 'packages/platform/test/fixtures/kernel-main.ts';
-
-async function pollUntil<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 2_000; attempt++) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await sleep(20);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('start-up progress and shutdown drain', () => {
   it('item 18, item 25: progress is printed while starting; after SIGTERM /ready is 503 while requests are served, then it exits', async () => {
@@ -51,10 +41,14 @@ describe('start-up progress and shutdown drain', () => {
 
       expect((await fetch(`${url}/ready`)).status).toBe(200);
       child.kill('SIGTERM');
-      const draining = await pollUntil(async () => {
-        const response = await fetch(`${url}/ready`);
-        return response.status === 503 ? response : undefined;
-      }, '/ready to answer 503');
+      const draining = await vi.waitFor(
+        async () => {
+          const response = await fetch(`${url}/ready`);
+          expect(response.status, '/ready to answer 503').toBe(503);
+          return response;
+        },
+        { timeout: 40_000, interval: 20 },
+      );
       expect(await draining.json()).toMatchObject({
         code: 'dependency_unavailable',
         detail: 'Not ready: shutting down.',
