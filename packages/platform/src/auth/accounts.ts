@@ -274,6 +274,7 @@ export function createAccountService(deps: AccountDependencies) {
     },
 
     confirmPassword: credentials.confirmPassword,
+    confirmSecondFactor: secondFactor.confirmSecondFactor,
     disableSecondFactor: secondFactor.disableSecondFactor,
     changePassword: passwords.changePassword,
     requestPasswordReset: passwords.requestPasswordReset,

@@ -21,7 +21,7 @@ export async function trimEmail(request: FastifyRequest): Promise<void> {
 }
 // A second-factor proof is a code or a recovery code. The schema says so for the API description;
 // the hook answers first with one clear problem naming the missing field instead of ajv's anyOf noise.
-export const OneProof = { anyOf: [{ required: ['code'] }, { required: ['recoveryCode'] }] };
+export const OneProof = { oneOf: [{ required: ['code'] }, { required: ['recoveryCode'] }] };
 export async function requireProof(request: FastifyRequest): Promise<void> {
   const body = request.body as { code?: unknown; recoveryCode?: unknown } | null | undefined;
   if (body && typeof body === 'object' && body.code === undefined && body.recoveryCode === undefined) {
@@ -31,6 +31,16 @@ export async function requireProof(request: FastifyRequest): Promise<void> {
       code: 'validation_failed',
       detail: `The request is invalid: /body/code ${message}.`,
       fields: [{ path: '/body/code', message }],
+    });
+  }
+  // One attempt checks one secret: a body with both would test two guesses for the price of one.
+  if (body && typeof body === 'object' && body.code !== undefined && body.recoveryCode !== undefined) {
+    const message = 'must not be sent together with code: send one proof per attempt';
+    throw new AppError({
+      kind: 'invalid_input',
+      code: 'validation_failed',
+      detail: `The request is invalid: /body/recoveryCode ${message}.`,
+      fields: [{ path: '/body/recoveryCode', message }],
     });
   }
 }

@@ -56,7 +56,11 @@ export function registerSecondFactorRoutes(app: PlatformServer, identity: Identi
     },
     async (request) => {
       const { userId, sessionId } = caller(request);
-      const recoveryCodes = await twoFactor.confirm(userId, request.body.code);
+      const recoveryCodes = await accounts.confirmSecondFactor(
+        userId,
+        request.body.code,
+        requestOrigin(request),
+      );
       const ended = request.body.endOtherSessions
         ? await sessions.revokeAll(userId, 'two_factor_enabled', sessionId)
         : [];

@@ -461,6 +461,42 @@ describe('two-factor authentication', () => {
       expect((await disable({ code: codeAt(secret) })).statusCode).toBe(200);
     });
 
+    it('item 6: confirming an enrolment draws on the same budget, so a stolen session cannot guess its way to the recovery codes', async () => {
+      const user = await signUp(t);
+      const { secret } = await beginSetup(user);
+      const confirm = (code: string) => post('/auth/2fa/confirm', { code }, bearer(user));
+      for (let attempt = 0; attempt < 4; attempt++) {
+        expect((await confirm(wrongCode(secret))).json().code).toBe('two_factor_code_invalid');
+      }
+      const locked = await confirm(codeAt(secret));
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().code).toBe('second_factor_locked');
+      t.clock.advance(1000);
+      const confirmed = await confirm(codeAt(secret));
+      expect(confirmed.statusCode).toBe(200);
+      expect(confirmed.json().recoveryCodes).toHaveLength(10);
+    });
+
+    it('item 6: one attempt checks one secret: a code and a recovery code together are a 400 that spends nothing', async () => {
+      const { user, secret, recoveryCodes } = await enrolledUser();
+      const token = await challenge(user);
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const both = await complete(token, {
+          code: wrongCode(secret),
+          recoveryCode: recoveryCodes[0] as string,
+        });
+        expect(both.statusCode).toBe(400);
+        expect(both.json().errors[0].path).toBe('/body/recoveryCode');
+      }
+      const disableBoth = await post(
+        '/auth/2fa/disable',
+        { password: goodPassword, code: wrongCode(secret), recoveryCode: recoveryCodes[0] },
+        bearer(user),
+      );
+      expect(disableBoth.statusCode).toBe(400);
+      expect((await complete(token, { code: codeAt(secret) })).statusCode).toBe(200);
+    });
+
     it('item 6: a burst of codes on several challenges at once checks only the free ones and one more', async () => {
       const { user, secret } = await enrolledUser();
       const tokens = await Promise.all(Array.from({ length: 4 }, () => challenge(user)));
