@@ -302,3 +302,26 @@ describe('item 19: owners scrape their own verified sources', () => {
     expect(nothing.json().code).toBe('no_verified_sources');
   });
 });
+
+describe('item 3: sources of other organisations are invisible', () => {
+  it('item 3: an outsider verifying or removing an existing source gets the same 404 as for an unknown id', async () => {
+    const outsider = await signUp(t, 'employer');
+    await createOrganisation(t, outsider, 'Elsewhere GmbH');
+    for (const [method, path] of [
+      ['POST', 'verify'],
+      ['DELETE', ''],
+    ] as const) {
+      const answers = [];
+      for (const id of [sourceA.id, '00000000-0000-4000-8000-000000000000']) {
+        const response = await t.app.inject({
+          method,
+          url: `/job-sources/${id}${path ? `/${path}` : ''}`,
+          headers: outsider.headers,
+        });
+        answers.push({ status: response.statusCode, code: response.json().code });
+      }
+      expect(answers[0], `${method} ${path}`).toEqual({ status: 404, code: 'job_source_not_found' });
+      expect(answers[1]).toEqual(answers[0]);
+    }
+  });
+});

@@ -148,10 +148,13 @@ export function createSourceService(
         .where('enabled', '=', true)
         .executeTakeFirst();
       if (!row) throw notFound();
+      // Outside the organisation (or for a global source, without the admin right), a source that
+      // exists answers exactly as one that does not.
       await authorise(caller, row.organisation_id).catch((error: unknown) => {
-        throw error instanceof AppError && error.kind === 'forbidden' && row.organisation_id === null
-          ? notFound()
-          : error;
+        const hidden =
+          error instanceof AppError &&
+          (error.kind === 'not_found' || (error.kind === 'forbidden' && row.organisation_id === null));
+        throw hidden ? notFound() : error;
       });
       await kysely
         .updateTable('hiring_job_sources')

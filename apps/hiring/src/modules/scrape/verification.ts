@@ -72,7 +72,10 @@ export function createSourceVerification({ db, clock, organisations, ingestion }
      */
     async verifyByToken(userId: string, sourceId: string): Promise<{ source: SourceRow; changed: boolean }> {
       const row = await organisationSource(sourceId);
-      await organisations.requireRight(userId, row.organisation_id, 'manage');
+      // Outside the organisation, a source that exists answers exactly as one that does not.
+      await organisations.requireRight(userId, row.organisation_id, 'manage').catch((error: unknown) => {
+        throw error instanceof AppError && error.kind === 'not_found' ? notFound() : error;
+      });
       if (row.verified_at) return { source: row, changed: false };
       const expected = verificationText(row.verification_token as string);
       const [outcome] = await runSources([sourceConfig(row)], {
