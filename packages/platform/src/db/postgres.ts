@@ -27,6 +27,38 @@ async function runOn(
   return toResult(result as pg.QueryResult | pg.QueryResult[]);
 }
 
+type TransactionStatus = 'I' | 'T' | 'E' | null;
+type ClientState = pg.PoolClient & { getTransactionStatus(): TransactionStatus; readyForQuery: boolean };
+
+// Idle, as far as the server has said. After a failed statement node-postgres settles the query on
+// the error message, before the server's ready-for-query reports the new transaction status, so a
+// client still waiting for that message is not known to be idle.
+const knownIdle = (client: pg.PoolClient): boolean => {
+  const state = client as ClientState;
+  return state.readyForQuery && state.getTransactionStatus() === 'I';
+};
+
+// Runs work on one pooled client and hands it back idle: a client left inside a transaction (open
+// or aborted), or not known to be outside one, gets a ROLLBACK first (a no-op with a warning when
+// nothing is open), and one that cannot be rolled back is destroyed, never reused.
+async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    let broken: Error | undefined;
+    if (!knownIdle(client)) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (error) {
+        broken = error instanceof Error ? error : new Error(String(error));
+      }
+      if (!broken && !knownIdle(client)) broken = new Error('session left inside a transaction');
+    }
+    client.release(broken);
+  }
+}
+
 export async function postgresDatabase<Schema>(options: PostgresOptions): Promise<Database<Schema>> {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -54,26 +86,11 @@ export async function postgresDatabase<Schema>(options: PostgresOptions): Promis
   return {
     kind: 'postgres',
     kysely,
-    executeSql: (text, values) => runOn(pool, text, values),
-    async withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        return await work({ executeSql: (text, values) => runOn(client, text, values) });
-      } catch (error) {
-        // A failed session may be left mid-transaction or holding locks; do not return it to the pool.
-        broken = error instanceof Error ? error : new Error(String(error));
-        throw error;
-      } finally {
-        // Likewise a session handed back inside a transaction (open or aborted: status not 'I'dle).
-        const status = (
-          client as pg.PoolClient & { getTransactionStatus(): string | null }
-        ).getTransactionStatus();
-        client.release(
-          broken ?? (status === 'I' ? undefined : new Error('session left inside a transaction')),
-        );
-      }
-    },
+    // Even a one-off statement runs on a checked-out client, so a batch that fails between its own
+    // BEGIN and COMMIT is rolled back here instead of going back to the pool aborted.
+    executeSql: (text, values) => withClient(pool, (client) => runOn(client, text, values)),
+    withSession: (work) =>
+      withClient(pool, (client) => work({ executeSql: (text, values) => runOn(client, text, values) })),
     async ping() {
       await pool.query('select 1');
     },
