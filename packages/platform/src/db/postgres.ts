@@ -3,7 +3,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { INT8_OID, parseInt8 } from './int8.js';
-import type { Database, SqlResult, SqlSession } from './types.js';
+import type { Database, SqlResult } from './types.js';
 
 export interface PostgresOptions {
   url: string;
