@@ -9,25 +9,62 @@ import {
   registerBanAdminRoutes,
   registerIdentityRoutes,
 } from '@app/platform';
+import { pairlyDb } from './db.js';
+import type { PairlyAppOptions, PairlyContext } from './modules/context.js';
+import { createHolds } from './modules/credits/holds.js';
+import { registerCreditRoutes } from './modules/credits/routes.js';
+import { createCreditsService, DEFAULT_CREDITS_OPTIONS } from './modules/credits/service.js';
+import { registerCreditSweeps } from './modules/credits/sweeps.js';
+import { registerGiftRoutes } from './modules/gifts/routes.js';
 import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
+import { registerPromotionRoutes } from './modules/promotions/routes.js';
 
-export const pairlyApp: AppDefinition = {
-  name: 'pairly',
-  defaultPort: 3002,
-  api: {
-    title: 'Pairly API',
-    version: '0.1.0',
-    description:
-      'Fan/creator platform: accounts with 2FA, credits ledger, paid messaging and calls, posts and subscriptions, matchmaking, moderation, payouts and admin.',
-  },
-  migrations: [
-    identityMigrations,
-    { scope: 'pairly', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
-  ],
-  optionalSecrets: ['STRIPE_WEBHOOK_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
-  async registerModules(app, dependencies) {
-    const identity = await createIdentity(dependencies, { policy: pairlyAccessPolicy });
-    await registerIdentityRoutes(app, identity);
-    await registerBanAdminRoutes(app, identity);
-  },
-};
+export type { PairlyAppOptions };
+
+export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
+  return {
+    name: 'pairly',
+    defaultPort: 3002,
+    api: {
+      title: 'Pairly API',
+      version: '0.1.0',
+      description:
+        'Fan/creator platform: accounts with 2FA, credits ledger, paid messaging and calls, posts and subscriptions, matchmaking, moderation, payouts and admin.',
+    },
+    migrations: [
+      identityMigrations,
+      { scope: 'pairly', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
+    ],
+    optionalSecrets: ['STRIPE_WEBHOOK_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
+    async registerModules(app, dependencies) {
+      const { db, clock, logger, jobs: runner } = dependencies;
+      const identity = await createIdentity(dependencies, {
+        policy: pairlyAccessPolicy,
+        ...(options.hasher && { hasher: options.hasher }),
+      });
+      await registerIdentityRoutes(app, identity);
+      await registerBanAdminRoutes(app, identity);
+
+      const creditsOptions = { ...DEFAULT_CREDITS_OPTIONS, ...options.credits };
+      const credits = createCreditsService(db, clock, creditsOptions);
+      const holds = createHolds(pairlyDb(db), credits, clock, creditsOptions.maxAmount);
+      const context: PairlyContext = {
+        db,
+        clock,
+        logger,
+        runner,
+        identity,
+        credits,
+        holds,
+        creditsOptions,
+        options,
+      };
+      registerCreditRoutes(app, context);
+      registerCreditSweeps(app, context);
+      registerPromotionRoutes(app, context);
+      registerGiftRoutes(app, context);
+    },
+  };
+}
+
+export const pairlyApp = createPairlyApp();

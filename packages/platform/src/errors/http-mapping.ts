@@ -8,6 +8,8 @@ export function statusForKind(kind: ErrorKind): number {
       return 400;
     case 'unauthenticated':
       return 401;
+    case 'payment_required':
+      return 402;
     case 'forbidden':
       return 403;
     case 'not_found':
@@ -16,6 +18,8 @@ export function statusForKind(kind: ErrorKind): number {
       return 405;
     case 'conflict':
       return 409;
+    case 'locked':
+      return 423;
     case 'payload_too_large':
       return 413;
     case 'unsupported_media_type':
@@ -34,10 +38,12 @@ export function statusForKind(kind: ErrorKind): number {
 const titles: Record<ErrorKind, string> = {
   invalid_input: 'Bad Request',
   unauthenticated: 'Unauthorized',
+  payment_required: 'Payment Required',
   forbidden: 'Forbidden',
   not_found: 'Not Found',
   method_not_allowed: 'Method Not Allowed',
   conflict: 'Conflict',
+  locked: 'Locked',
   payload_too_large: 'Payload Too Large',
   unsupported_media_type: 'Unsupported Media Type',
   rate_limited: 'Too Many Requests',

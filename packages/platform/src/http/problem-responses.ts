@@ -23,11 +23,13 @@ export const ProblemSchema = Type.Object(
 const descriptions: Record<number, string> = {
   400: 'Invalid input (problem+json with field paths)',
   401: 'Not signed in, or the access token is invalid or expired',
+  402: 'Not enough credits for the operation',
   403: 'Signed in but not allowed',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
   413: 'Body too large',
   415: 'Unsupported media type',
+  423: 'The account is frozen',
   429: 'Rate limited (see Retry-After)',
   503: 'Temporarily unavailable',
   504: 'Timed out',

@@ -1,27 +1,61 @@
 // Owns who may do what in pairly. Fans and creators sign themselves up; staff roles are granted by
 // a superadmin. Finance moves money, moderators judge content, readonly sees but never changes.
+// Credits: `credits:own` is one's own balance and history; `credits:read` any user's;
+// `credits:adjust` grants, deducts, moves, freezes and resolves holds (finance only, audited).
+// Promo codes are managed by finance and admins; gifts held for review are judged by them too.
 import { defineAccessPolicy } from '@app/platform';
 
 export const pairlyAccessPolicy = defineAccessPolicy({
   grants: {
-    fan: ['posts:read', 'messages:own', 'calls:own', 'credits:own', 'subscriptions:own', 'profile:own'],
+    fan: [
+      'posts:read',
+      'messages:own',
+      'calls:own',
+      'credits:own',
+      'gifts:send',
+      'promotions:redeem',
+      'subscriptions:own',
+      'profile:own',
+    ],
     creator: [
       'posts:read',
       'posts:write',
       'messages:own',
       'calls:own',
       'credits:own',
+      'gifts:send',
+      'promotions:redeem',
       'payouts:request',
       'profile:own',
     ],
     moderator: ['posts:read', 'moderation:*', 'users:read', 'audit:read'],
-    finance: ['payouts:*', 'credits:read', 'transactions:read', 'users:read', 'audit:read'],
-    readonly: ['users:read', 'posts:read', 'transactions:read', 'audit:read', 'metrics:read'],
+    finance: [
+      'payouts:*',
+      'credits:read',
+      'credits:adjust',
+      'promotions:*',
+      'gifts:review',
+      'transactions:read',
+      'users:read',
+      'audit:read',
+    ],
+    readonly: [
+      'users:read',
+      'posts:read',
+      'credits:read',
+      'promotions:read',
+      'transactions:read',
+      'audit:read',
+      'metrics:read',
+    ],
     admin: [
       'users:*',
       'posts:*',
       'moderation:*',
       'payouts:read',
+      'credits:read',
+      'promotions:*',
+      'gifts:review',
       'transactions:read',
       'audit:read',
       'metrics:read',

@@ -1,0 +1,81 @@
+// Owns the Kysely row types of the pairly tables (migrations/), so services query them with checked
+// column names. Credits are whole numbers; bigint columns arrive as numbers (the platform parses
+// int8 when it is a safe integer).
+import type { Database, IdentitySchema } from '@app/platform';
+import type { ColumnType, Generated, Kysely } from 'kysely';
+
+type Json<T> = ColumnType<T, string, string>;
+type NullableJson<T> = ColumnType<T | null, string | null, string | null>;
+
+export type CreditAccountKind = 'spendable' | 'earnings' | 'held' | 'system';
+export type HoldStatus = 'pending' | 'captured' | 'released';
+
+export interface CreditTables {
+  credit_accounts: {
+    id: string;
+    owner_id: string | null;
+    kind: CreditAccountKind;
+    system_name: string | null;
+    balance: Generated<number>;
+    allow_negative: Generated<boolean>;
+    frozen: Generated<boolean>;
+    version: Generated<number>;
+    created_at: Date;
+  };
+  credit_operations: {
+    id: string;
+    scope: string;
+    idempotency_key: string;
+    operation: string;
+    request_hash: string;
+    status: number | null;
+    response: NullableJson<unknown>;
+    created_at: Date;
+  };
+  credit_transfers: {
+    id: Generated<number>;
+    operation_id: string | null;
+    debit_account_id: string;
+    credit_account_id: string;
+    amount: number;
+    kind: string;
+    debit_balance_after: number;
+    credit_balance_after: number;
+    memo: NullableJson<Record<string, unknown>>;
+    created_at: Date;
+  };
+  credit_lots: {
+    id: Generated<number>;
+    account_id: string;
+    transfer_id: number;
+    amount: number;
+    remaining: number;
+    expires_at: Date;
+  };
+  credit_lot_draws: { lot_id: number; transfer_id: number; amount: number };
+  credit_holds: {
+    id: string;
+    owner_id: string;
+    source_account_id: string;
+    held_account_id: string;
+    amount: number;
+    captured: Generated<number>;
+    status: Generated<HoldStatus>;
+    purpose: string;
+    hold_transfer_id: number;
+    expires_at: Date | null;
+    created_at: Date;
+    resolved_at: Date | null;
+  };
+}
+
+export interface SettingsTables {
+  pairly_settings: { key: string; value: Json<unknown>; updated_at: Generated<Date> };
+}
+
+export type PairlySchema = CreditTables & SettingsTables & IdentitySchema;
+export type PairlyDb = Kysely<PairlySchema>;
+
+export function pairlyDb(db: Database): PairlyDb {
+  return db.kysely as unknown as PairlyDb;
+}

@@ -1,0 +1,243 @@
+// Owns holds: credits set aside for a call or a payout before the final amount is known. A hold
+// moves the amount from the owner's spendable (or earnings) account to their held account; it is
+// then resolved exactly once, by a conditional update from `pending`: captured (in part or in full)
+// to a recipient or a system account with the rest given back, or released in full. A second
+// resolution, concurrent or late, is a 409 and moves nothing. Given-back credits return to the
+// expiring lots they were drawn from.
+import { randomUUID } from 'node:crypto';
+import { AppError, type Clock } from '@app/platform';
+import type { Transaction } from 'kysely';
+import type { PairlyDb, PairlySchema } from '../../db.js';
+import type { OperationResult } from './idempotency.js';
+import { type Leg, postLegs, SYSTEM_ACCOUNTS } from './ledger.js';
+import { type CreditsService, invalidAmount, type OperationContext } from './service.js';
+
+export interface Hold {
+  id: string;
+  ownerId: string;
+  amount: number;
+  captured: number;
+  status: 'pending' | 'captured' | 'released';
+  purpose: string;
+  expiresAt: Date | null;
+  createdAt: Date;
+  resolvedAt: Date | null;
+}
+
+/** Where a capture sends the captured amount: a user's earnings or spendable account, or a system account. */
+export type CaptureTarget =
+  | { userId: string; account: 'earnings' | 'spendable' }
+  | { system: 'payouts' | 'platform_fees' };
+
+const holdNotFound = () =>
+  new AppError({ kind: 'not_found', code: 'hold_not_found', detail: 'No such hold.' });
+const holdResolved = () =>
+  new AppError({
+    kind: 'conflict',
+    code: 'hold_already_resolved',
+    detail: 'The hold was already captured or released.',
+  });
+
+function toHold(row: {
+  id: string;
+  owner_id: string;
+  amount: number;
+  captured: number;
+  status: Hold['status'];
+  purpose: string;
+  expires_at: Date | null;
+  created_at: Date;
+  resolved_at: Date | null;
+}): Hold {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    amount: row.amount,
+    captured: row.captured,
+    status: row.status,
+    purpose: row.purpose,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    resolvedAt: row.resolved_at,
+  };
+}
+
+export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock, maxAmount: number) {
+  /** Resolves a pending hold once: the conditional update is the whole guard against double resolution. */
+  async function resolve(
+    trx: Transaction<PairlySchema>,
+    holdId: string,
+    ownerId: string | null,
+    status: 'captured' | 'released',
+    captured: (hold: { amount: number }) => number,
+  ) {
+    const current = await trx
+      .selectFrom('credit_holds')
+      .selectAll()
+      .where('id', '=', holdId)
+      .$if(ownerId !== null, (q) => q.where('owner_id', '=', ownerId as string))
+      .executeTakeFirst();
+    if (!current) throw holdNotFound();
+    const amount = captured(current);
+    const resolved = await trx
+      .updateTable('credit_holds')
+      .set({ status, captured: amount, resolved_at: clock.now() })
+      .where('id', '=', holdId)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    if (!resolved) throw holdResolved();
+    return resolved;
+  }
+
+  function giveBack(
+    hold: { held_account_id: string; source_account_id: string; hold_transfer_id: number },
+    amount: number,
+    holdId: string,
+  ): Leg[] {
+    return amount > 0
+      ? [
+          {
+            debit: hold.held_account_id,
+            credit: hold.source_account_id,
+            amount,
+            kind: 'hold_release',
+            memo: { holdId },
+            restoreLotsOf: hold.hold_transfer_id,
+          },
+        ]
+      : [];
+  }
+
+  return {
+    /** Sets `amount` aside from the owner's account; `expiresAt` lets the sweep release a forgotten hold. */
+    async hold(
+      context: OperationContext,
+      input: {
+        userId: string;
+        amount: number;
+        purpose: string;
+        account?: 'spendable' | 'earnings';
+        expiresAt?: Date;
+      },
+    ): Promise<OperationResult<Hold>> {
+      if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > maxAmount) {
+        throw invalidAmount('amount', `amount must be a whole number of credits from 1 to ${maxAmount}.`);
+      }
+      const source = await credits.accountOf(input.userId, input.account ?? 'spendable');
+      const held = await credits.accountOf(input.userId, 'held');
+      return credits.operations.run(
+        { scope: context.scope, key: context.idempotencyKey, operation: 'hold', params: input },
+        async (trx, operationId) => {
+          const id = randomUUID();
+          const [transfer] = await postLegs(
+            trx,
+            [
+              {
+                debit: source,
+                credit: held,
+                amount: input.amount,
+                kind: 'hold',
+                memo: { holdId: id, purpose: input.purpose },
+              },
+            ],
+            operationId,
+            clock.now(),
+          );
+          const row = await trx
+            .insertInto('credit_holds')
+            .values({
+              id,
+              owner_id: input.userId,
+              source_account_id: source,
+              held_account_id: held,
+              amount: input.amount,
+              purpose: input.purpose,
+              hold_transfer_id: (transfer as { id: number }).id,
+              expires_at: input.expiresAt ?? null,
+              created_at: clock.now(),
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          return { status: 201, body: toHold(row) };
+        },
+      );
+    },
+
+    /**
+     * Captures `amount` (at most the hold) to the target and gives the rest back. `ownerId` limits
+     * the capture to that owner's holds (null: staff acting on any hold).
+     */
+    async capture(
+      context: OperationContext,
+      input: { holdId: string; ownerId: string | null; amount: number; to: CaptureTarget },
+    ): Promise<OperationResult<Hold>> {
+      if (!Number.isSafeInteger(input.amount) || input.amount < 0 || input.amount > maxAmount) {
+        throw invalidAmount('amount', `amount must be a whole number of credits from 0 to ${maxAmount}.`);
+      }
+      const target =
+        'system' in input.to
+          ? SYSTEM_ACCOUNTS[input.to.system]
+          : await credits.accountOf(input.to.userId, input.to.account);
+      return credits.operations.run(
+        { scope: context.scope, key: context.idempotencyKey, operation: 'capture', params: input },
+        async (trx, operationId) => {
+          const hold = await resolve(trx, input.holdId, input.ownerId, 'captured', (current) => {
+            if (input.amount > current.amount) {
+              throw invalidAmount('amount', `amount must not exceed the hold (${current.amount}).`);
+            }
+            return input.amount;
+          });
+          if (target === hold.held_account_id || target === hold.source_account_id) {
+            throw invalidAmount('to', 'A hold is captured to someone other than its owner.');
+          }
+          const legs: Leg[] = [
+            ...(input.amount > 0
+              ? [
+                  {
+                    debit: hold.held_account_id,
+                    credit: target,
+                    amount: input.amount,
+                    kind: 'hold_capture',
+                    memo: { holdId: hold.id },
+                  },
+                ]
+              : []),
+            ...giveBack(hold, hold.amount - input.amount, hold.id),
+          ];
+          await postLegs(trx, legs, operationId, clock.now());
+          return { status: 200, body: toHold(hold) };
+        },
+      );
+    },
+
+    /** Gives the whole hold back to the account it came from. */
+    async release(
+      context: OperationContext,
+      input: { holdId: string; ownerId: string | null },
+    ): Promise<OperationResult<Hold>> {
+      return credits.operations.run(
+        { scope: context.scope, key: context.idempotencyKey, operation: 'release', params: input },
+        async (trx, operationId) => {
+          const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0);
+          await postLegs(trx, giveBack(hold, hold.amount, hold.id), operationId, clock.now());
+          return { status: 200, body: toHold(hold) };
+        },
+      );
+    },
+
+    /** One hold; `ownerId` limits it to that owner's holds (null: staff). */
+    async get(holdId: string, ownerId: string | null): Promise<Hold> {
+      const row = await db
+        .selectFrom('credit_holds')
+        .selectAll()
+        .where('id', '=', holdId)
+        .$if(ownerId !== null, (q) => q.where('owner_id', '=', ownerId as string))
+        .executeTakeFirst();
+      if (!row) throw holdNotFound();
+      return toHold(row);
+    },
+  };
+}
+
+export type Holds = ReturnType<typeof createHolds>;

@@ -1,0 +1,280 @@
+// Owns the credits operations every other pairly module moves money through: add (purchase,
+// promotion, refund), deduct, transfer, charge for a message, and reading a balance. Each
+// operation is one call, keyed for idempotency (see idempotency.ts) and posted through the ledger
+// in one transaction; holds live in holds.ts, history in history.ts. Callers pass whose accounts
+// are touched; the routes decide who may ask for what.
+import { AppError, type Clock, type Database } from '@app/platform';
+import { pairlyDb } from '../../db.js';
+import { createOperationLog, type OperationResult } from './idempotency.js';
+import {
+  type AccountDirectory,
+  createAccountDirectory,
+  type Leg,
+  type PostedTransfer,
+  postLegs,
+  SYSTEM_ACCOUNTS,
+  type SystemAccount,
+  type UserAccountKind,
+} from './ledger.js';
+
+export interface CreditsOptions {
+  /** Largest amount one operation may move (also enforced by the route schemas). */
+  maxAmount: number;
+  /** Share of a message price that goes to the platform, in basis points (1/100 of a percent). */
+  messageFeeBps: number;
+}
+
+export const DEFAULT_CREDITS_OPTIONS: CreditsOptions = { maxAmount: 1_000_000_000, messageFeeBps: 2_000 };
+
+/** Who asks and under which client key. `scope` keeps one caller's keys apart from another's. */
+export interface OperationContext {
+  scope: string;
+  idempotencyKey: string;
+}
+
+export type GrantSource = 'purchase' | 'promotion' | 'refund';
+
+export interface Receipt {
+  operationId: string;
+  transfers: Array<{ id: number; kind: string; amount: number }>;
+  /** The balance of the operation's main account right after it (the one credited by add, debited otherwise). */
+  balanceAfter: number;
+}
+
+export interface Balance {
+  spendable: number;
+  earnings: number;
+  held: number;
+  frozen: boolean;
+  /** Spendable credits that expire, soonest first. */
+  expiring: Array<{ amount: number; expiresAt: Date }>;
+}
+
+const GRANT_SOURCES: Record<GrantSource, SystemAccount> = {
+  purchase: 'purchases',
+  promotion: 'promotions',
+  refund: 'refunds',
+};
+
+export function invalidAmount(field: string, detail: string): AppError {
+  return new AppError({
+    kind: 'invalid_input',
+    code: 'invalid_amount',
+    detail,
+    fields: [{ path: `/body/${field}`, message: detail }],
+  });
+}
+
+export function createCreditsService(
+  db: Database,
+  clock: Clock,
+  options: CreditsOptions = DEFAULT_CREDITS_OPTIONS,
+) {
+  const kysely = pairlyDb(db);
+  const log = createOperationLog(db, clock);
+  const accounts: AccountDirectory = createAccountDirectory();
+
+  function checkAmount(amount: number, field = 'amount'): void {
+    if (!Number.isSafeInteger(amount) || amount <= 0) {
+      throw invalidAmount(field, `${field} must be a positive whole number of credits.`);
+    }
+    if (amount > options.maxAmount) {
+      throw invalidAmount(field, `${field} must be at most ${options.maxAmount}.`);
+    }
+  }
+
+  const accountOf = (ownerId: string, kind: UserAccountKind) =>
+    accounts.accountOf(kysely, ownerId, kind, clock.now());
+
+  const receipt = (operationId: string, transfers: PostedTransfer[], main: string): Receipt => {
+    const last = transfers.findLast((t) => t.debitAccountId === main || t.creditAccountId === main);
+    const balanceAfter = !last
+      ? 0
+      : last.debitAccountId === main
+        ? last.debitBalanceAfter
+        : last.creditBalanceAfter;
+    return {
+      operationId,
+      transfers: transfers.map((t) => ({ id: t.id, kind: t.kind, amount: t.amount })),
+      balanceAfter,
+    };
+  };
+
+  /** Runs legs once per key and answers with a receipt about `main`. */
+  function post(
+    context: OperationContext,
+    operation: string,
+    params: unknown,
+    main: string,
+    legs: () => Leg[],
+    status = 200,
+  ): Promise<OperationResult<Receipt>> {
+    return log.run(
+      { scope: context.scope, key: context.idempotencyKey, operation, params },
+      async (trx, operationId) => {
+        const transfers = await postLegs(trx, legs(), operationId, clock.now());
+        return { status, body: receipt(operationId, transfers, main) };
+      },
+    );
+  }
+
+  return {
+    operations: log,
+    accountOf,
+
+    /** Credits a user's spendable account from a purchase, a promotion or a refund, optionally expiring. */
+    async add(
+      context: OperationContext,
+      input: {
+        userId: string;
+        amount: number;
+        source: GrantSource;
+        expiresAt?: Date;
+        memo?: Record<string, unknown>;
+      },
+    ): Promise<OperationResult<Receipt>> {
+      checkAmount(input.amount);
+      if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) {
+        throw invalidAmount('expiresAt', 'expiresAt must be in the future.');
+      }
+      const to = await accountOf(input.userId, 'spendable');
+      return post(
+        context,
+        'add',
+        input,
+        to,
+        () => [
+          {
+            debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
+            credit: to,
+            amount: input.amount,
+            kind: input.source,
+            ...(input.memo && { memo: input.memo }),
+            ...(input.expiresAt && { expiresAt: input.expiresAt }),
+          },
+        ],
+        201,
+      );
+    },
+
+    /** Takes credits out of a user's account (an adjustment by finance). */
+    async deduct(
+      context: OperationContext,
+      input: { userId: string; amount: number; account?: 'spendable' | 'earnings'; reason: string },
+    ): Promise<OperationResult<Receipt>> {
+      checkAmount(input.amount);
+      const from = await accountOf(input.userId, input.account ?? 'spendable');
+      return post(context, 'deduct', input, from, () => [
+        {
+          debit: from,
+          credit: SYSTEM_ACCOUNTS.adjustments,
+          amount: input.amount,
+          kind: 'deduction',
+          memo: { reason: input.reason },
+        },
+      ]);
+    },
+
+    /** Moves credits from one user's account to another's. */
+    async transfer(
+      context: OperationContext,
+      input: {
+        fromUserId: string;
+        toUserId: string;
+        amount: number;
+        from?: 'spendable' | 'earnings';
+        to?: 'spendable' | 'earnings';
+        kind?: string;
+        memo?: Record<string, unknown>;
+      },
+    ): Promise<OperationResult<Receipt>> {
+      checkAmount(input.amount);
+      if (input.fromUserId === input.toUserId) {
+        throw new AppError({
+          kind: 'invalid_input',
+          code: 'transfer_to_self',
+          detail: 'Credits cannot be transferred to the same user.',
+          fields: [{ path: '/body/toUserId', message: 'must be another user' }],
+        });
+      }
+      const from = await accountOf(input.fromUserId, input.from ?? 'spendable');
+      const to = await accountOf(input.toUserId, input.to ?? 'spendable');
+      return post(context, 'transfer', input, from, () => [
+        {
+          debit: from,
+          credit: to,
+          amount: input.amount,
+          kind: input.kind ?? 'transfer',
+          ...(input.memo && { memo: input.memo }),
+        },
+      ]);
+    },
+
+    /**
+     * The sender pays the recipient's price for one message: the price less the platform fee to the
+     * recipient's earnings, the fee to the fee account. Keyed by the message, so a resent message is
+     * charged once.
+     */
+    async chargeForMessage(
+      context: OperationContext,
+      input: { senderId: string; recipientId: string; messageId: string; price: number },
+    ): Promise<OperationResult<Receipt>> {
+      checkAmount(input.price, 'price');
+      if (input.senderId === input.recipientId) {
+        throw new AppError({
+          kind: 'invalid_input',
+          code: 'transfer_to_self',
+          detail: 'A message to oneself is not charged.',
+        });
+      }
+      const fee = Math.floor((input.price * options.messageFeeBps) / 10_000);
+      const from = await accountOf(input.senderId, 'spendable');
+      const to = await accountOf(input.recipientId, 'earnings');
+      const memo = { messageId: input.messageId };
+      return post(context, 'message_charge', input, from, () => [
+        ...(input.price - fee > 0
+          ? [{ debit: from, credit: to, amount: input.price - fee, kind: 'message', memo }]
+          : []),
+        ...(fee > 0
+          ? [{ debit: from, credit: SYSTEM_ACCOUNTS.platform_fees, amount: fee, kind: 'message_fee', memo }]
+          : []),
+      ]);
+    },
+
+    async balance(userId: string): Promise<Balance> {
+      const rows = await kysely
+        .selectFrom('credit_accounts')
+        .select(['id', 'kind', 'balance', 'frozen'])
+        .where('owner_id', '=', userId)
+        .execute();
+      const of = (kind: UserAccountKind) => rows.find((row) => row.kind === kind);
+      const spendable = of('spendable');
+      const expiring = spendable
+        ? await kysely
+            .selectFrom('credit_lots')
+            .select(['remaining', 'expires_at'])
+            .where('account_id', '=', spendable.id)
+            .where('remaining', '>', 0)
+            .where('expires_at', '>', clock.now())
+            .orderBy('expires_at')
+            .limit(20)
+            .execute()
+        : [];
+      return {
+        spendable: spendable?.balance ?? 0,
+        earnings: of('earnings')?.balance ?? 0,
+        held: of('held')?.balance ?? 0,
+        frozen: rows.some((row) => row.frozen),
+        expiring: expiring.map((lot) => ({ amount: lot.remaining, expiresAt: lot.expires_at })),
+      };
+    },
+
+    /** Freezes or unfreezes every account of a user: a frozen account neither pays nor receives (423). */
+    async setFrozen(userId: string, frozen: boolean): Promise<void> {
+      for (const kind of ['spendable', 'earnings', 'held'] as const) await accountOf(userId, kind);
+      await kysely.updateTable('credit_accounts').set({ frozen }).where('owner_id', '=', userId).execute();
+    },
+  };
+}
+
+export type CreditsService = ReturnType<typeof createCreditsService>;
