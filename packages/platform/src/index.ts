@@ -3,6 +3,7 @@ export * from './auth/index.js';
 export * from './config/index.js';
 export * from './db/index.js';
 export * from './errors/index.js';
+export type { AppMetrics } from './http/metrics.js';
 export { bodylessAsEmpty } from './http/optional-body.js';
 export { PROBLEM_CONTENT_TYPE, type ProblemBody } from './http/problem.js';
 export { ProblemSchema, problemResponses } from './http/problem-responses.js';

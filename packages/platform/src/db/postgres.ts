@@ -75,6 +75,10 @@ export async function postgresDatabase<Schema>(options: PostgresOptions): Promis
   });
   // An idle client losing its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
+  // Neither does a checked-out one: pg-pool listens only while a client is idle, and a session
+  // killed mid-transaction (pg_terminate_backend, a failover) fails the query in flight and then
+  // emits 'error' on the client when the socket closes. The pool drops the dead client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   try {
     await pool.query('select 1');

@@ -1,11 +1,17 @@
 // Owns the Prometheus metrics of one server: request counts and latency histograms by route
 // pattern and status, the process defaults (event-loop lag, memory, GC) and database pool gauges
 // read at scrape time. Route labels use the route pattern, never the raw URL, and unmatched
-// requests share one label, so a scanner cannot explode label cardinality.
+// requests share one label, so a scanner cannot explode label cardinality. App modules add their
+// own gauges through `AppMetrics` (the server's dependencies carry it).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../db/types.js';
 
-export interface HttpMetrics {
+/** What an app's modules publish at /metrics next to the kernel's own: gauges they set themselves. */
+export interface AppMetrics {
+  gauge(name: string, help: string): { set(value: number): void };
+}
+
+export interface HttpMetrics extends AppMetrics {
   registry: Registry;
   observe(method: string, route: string, status: number, seconds: number): void;
 }
@@ -42,6 +48,9 @@ export function createHttpMetrics(options: { appName: string; poolStats: () => P
   });
   return {
     registry,
+    gauge(name, help) {
+      return new Gauge({ name, help, registers: [registry] });
+    },
     observe(method, route, status, seconds) {
       const labels = { method, route, status: String(status) };
       requests.inc(labels);

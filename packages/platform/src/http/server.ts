@@ -24,7 +24,7 @@ import { registerDocs, registerOpenApi } from './docs.js';
 import { rejectNonFiniteNumbers } from './finite-numbers.js';
 import { registerHealthRoutes } from './health.js';
 import { createJsonBodyParser } from './json-body.js';
-import { createHttpMetrics } from './metrics.js';
+import { type AppMetrics, createHttpMetrics } from './metrics.js';
 import { installNotFoundHandler } from './not-found.js';
 import { handleFrameworkError, handleRequestError } from './problem.js';
 import { requestIdFor } from './request-id.js';
@@ -40,6 +40,8 @@ export interface ServerDependencies {
   clock: Clock;
   /** Set by createServer: identity passes tokens.verify so rate limits apply per user (see ratelimit/). */
   useTokenVerifier?: (verify: TokenVerifier) => void;
+  /** Set by createServer: gauges app modules publish at /metrics. */
+  metrics?: AppMetrics;
 }
 
 export interface ApiDescription {
@@ -141,6 +143,7 @@ export async function createServer(
   await registerLoadShedding(app, config.loadShedding);
   const rateLimiting = await installRateLimiting(app, dependencies, metrics.registry);
   dependencies.useTokenVerifier = rateLimiting.useTokenVerifier;
+  dependencies.metrics = metrics;
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;

@@ -9,5 +9,5 @@ export { defineKeyValueContract } from './kv-contract.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
 export { type DocumentedSecuritySuite, describeDocumentedSecurity } from './openapi-security.js';
 export { hasPostgresServer, type OwnPostgres, startOwnPostgres } from './own-postgres.js';
-export { freePort, hasRedisServer, type OwnRedis, startOwnRedis } from './own-services.js';
+export { freePort, hasRedisServer, type OwnRedis, serviceAvailable, startOwnRedis } from './own-services.js';
 export { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';
