@@ -69,11 +69,61 @@ export interface CreditTables {
   };
 }
 
+export interface PromotionTables {
+  promo_codes: {
+    id: string;
+    code: string;
+    campaign: string;
+    amount: number;
+    starts_at: Date;
+    ends_at: Date;
+    max_redemptions: number;
+    per_user_limit: number;
+    new_users_only: boolean;
+    credit_expiry_days: number | null;
+    redeemed: Generated<number>;
+    disabled_at: Date | null;
+    disabled_by: string | null;
+    created_by: string;
+    created_at: Date;
+  };
+  promo_code_redeemers: { code_id: string; user_id: string; redeemed: number; last_redeemed_at: Date };
+  promo_campaign_redeemers: {
+    campaign: string;
+    user_id: string;
+    first_code_id: string;
+    first_redeemed_at: Date;
+  };
+}
+
+export type GiftStatus = 'sent' | 'pending_review' | 'approved' | 'rejected';
+
+export interface GiftTables {
+  gifts: {
+    id: string;
+    sender_id: string;
+    recipient_id: string;
+    amount: number;
+    note: string | null;
+    status: GiftStatus;
+    review_reasons: Json<Array<{ rule: string; outcome: string; detail: string }>>;
+    operation_id: string;
+    hold_transfer_id: number | null;
+    delivery_transfer_id: number | null;
+    created_at: Date;
+    delivered_at: Date | null;
+    reviewed_by: string | null;
+    reviewed_at: Date | null;
+    review_note: string | null;
+  };
+  gift_senders: { sender_id: string };
+}
+
 export interface SettingsTables {
   pairly_settings: { key: string; value: Json<unknown>; updated_at: Generated<Date> };
 }
 
-export type PairlySchema = CreditTables & SettingsTables & IdentitySchema;
+export type PairlySchema = CreditTables & PromotionTables & GiftTables & SettingsTables & IdentitySchema;
 export type PairlyDb = Kysely<PairlySchema>;
 
 export function pairlyDb(db: Database): PairlyDb {

@@ -4,6 +4,7 @@
 import type { Clock, Database, Identity, IdentityOptions, JobRunner, Logger } from '@app/platform';
 import type { Holds } from './credits/holds.js';
 import type { CreditsOptions, CreditsService } from './credits/service.js';
+import type { GiftRulesOptions } from './gifts/fraud.js';
 
 export interface PairlyAppOptions {
   /** Password hashing cost; tests lower it, production keeps the defaults. */
@@ -12,6 +13,8 @@ export interface PairlyAppOptions {
   credits?: Partial<CreditsOptions>;
   /** When the credits sweeps run (cron, UTC): expiry of lots and of forgotten holds, and the drift check. */
   creditSchedules?: { expiry?: string; reconciliation?: string };
+  /** Gift limits and fraud rules (thresholds and outcomes); unset ones keep their defaults. */
+  gifts?: GiftRulesOptions;
 }
 
 export interface PairlyContext {

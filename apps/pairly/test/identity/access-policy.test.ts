@@ -5,6 +5,8 @@ import { describeAccessMatrix } from '@app/platform/testing';
 import { pairlyApp } from '../../src/app.js';
 import { pairlyAccessPolicy } from '../../src/modules/identity/access-policy.js';
 
+const someUser = '00000000-0000-4000-8000-0000000000aa';
+
 describeAccessMatrix('pairly', {
   app: pairlyApp,
   policy: pairlyAccessPolicy,
@@ -67,5 +69,12 @@ describeAccessMatrix('pairly', {
   },
   probes: {
     'ratelimit:bans': { method: 'GET', url: '/admin/bans' },
+    'credits:own': { method: 'GET', url: '/credits/balance' },
+    'credits:read': { method: 'GET', url: `/admin/credits/users/${someUser}/balance` },
+    'credits:adjust': {
+      method: 'PUT',
+      url: `/admin/credits/users/${someUser}/frozen`,
+      payload: { frozen: false, reason: 'access probe' },
+    },
   },
 });
