@@ -79,6 +79,7 @@ const exposedHeaders = [
   'x-ratelimit-limit',
   'x-ratelimit-remaining',
   'x-ratelimit-reset',
+  'idempotent-replayed',
 ];
 
 export async function createServer(

@@ -2,7 +2,7 @@
 // a superadmin. Finance moves money, moderators judge content, readonly sees but never changes.
 // Credits: `credits:own` is one's own balance and history; `credits:read` any user's;
 // `credits:adjust` grants, deducts, moves, freezes and resolves holds (finance only, audited).
-// Promo codes are managed by finance and admins; gifts held for review are judged by them too.
+// Promo codes are managed by finance and admins (who cannot redeem them: no staff self-grants); gifts held for review are judged by them too.
 import { defineAccessPolicy } from '@app/platform';
 
 export const pairlyAccessPolicy = defineAccessPolicy({
@@ -33,7 +33,8 @@ export const pairlyAccessPolicy = defineAccessPolicy({
       'payouts:*',
       'credits:read',
       'credits:adjust',
-      'promotions:*',
+      'promotions:manage',
+      'promotions:read',
       'gifts:review',
       'transactions:read',
       'users:read',
@@ -54,7 +55,8 @@ export const pairlyAccessPolicy = defineAccessPolicy({
       'moderation:*',
       'payouts:read',
       'credits:read',
-      'promotions:*',
+      'promotions:manage',
+      'promotions:read',
       'gifts:review',
       'transactions:read',
       'audit:read',
