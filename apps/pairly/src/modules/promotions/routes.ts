@@ -106,7 +106,7 @@ export function registerPromotionRoutes(app: PlatformServer, context: PairlyCont
         description: needs(
           'promotions:redeem',
           [
-            'Fans and creators (finance and admins hold it too, through `promotions:*`). Send an `Idempotency-Key`: the same key returns the first result (success or refusal); with another code it is a 409 `idempotency_key_reused`.',
+            'Fans and creators (staff cannot redeem codes). Send an `Idempotency-Key`: the same key returns the first result (success or refusal); with another code it is a 409 `idempotency_key_reused`.',
             'Refusals: 404 `promo_code_not_found`; 409 `promo_code_disabled`, `promo_code_not_started`, `promo_code_expired`, `promo_code_exhausted` (total cap reached), `promo_code_user_limit_reached` (per-user cap), `promo_code_new_users_only` (the account was created before the code started, or its first code of the campaign was another one); 423 `account_frozen`.',
           ].join('\n\n'),
         ),
