@@ -169,6 +169,19 @@ BEGIN
     RETURN jsonb_build_object('outcome', 'unknown_account');
   END IF;
 
+  -- Fix: due lots were looked for before the locks. A release that committed while this call waited
+  -- for a lock may have given credits back to a lot that has since expired; spending them would spend
+  -- expired credits (test/credits/concurrency.test.ts). Looked for again under the locks: if some are
+  -- due now, this attempt is retried (40001, withTransaction), which then locks the expiry account
+  -- in id order with the rest.
+  IF NOT v_needs_expiry AND EXISTS (
+    SELECT 1 FROM credit_lots l
+    WHERE l.account_id IN (SELECT (leg ->> 'debit')::uuid FROM jsonb_array_elements(p_legs) leg)
+      AND l.remaining > 0 AND l.expires_at <= p_at
+  ) THEN
+    RAISE EXCEPTION 'lots fell due while credits_post waited for locks' USING errcode = 'serialization_failure';
+  END IF;
+
   IF v_needs_expiry THEN
     FOR v_lot IN
       SELECT l.id, l.account_id, l.remaining FROM credit_lots l
@@ -228,7 +241,13 @@ BEGIN
 
     -- Credits given back (a released hold) return to the lots they were drawn from, latest expiry first.
     IF v_leg.restore_of IS NOT NULL THEN
-      v_left := v_leg.amount;
+      -- What was kept (captured) was spent like any spending, soonest-expiring first: so the part of
+      -- the earlier transfer that came from no lot (credits that never expire) is given back first and
+      -- only the rest returns to lots. (Fix: a partly captured hold used to hand back expiring credits
+      -- in place of non-expiring ones; test/credits/ledger.property.test.ts.)
+      SELECT greatest(0, v_leg.amount - (t.amount - coalesce(sum(d.amount), 0))) INTO v_left
+        FROM credit_transfers t LEFT JOIN credit_lot_draws d ON d.transfer_id = t.id AND d.amount > 0
+        WHERE t.id = v_leg.restore_of GROUP BY t.amount;
       FOR v_lot IN
         SELECT l.id, d.amount AS drawn FROM credit_lot_draws d JOIN credit_lots l ON l.id = d.lot_id
         WHERE d.transfer_id = v_leg.restore_of AND d.amount > 0 AND l.account_id = v_leg.credit

@@ -188,7 +188,10 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
             }
             return input.amount;
           });
-          if (target === hold.held_account_id || target === hold.source_account_id) {
+          // Any account of the owner is refused, not only the two the hold moved between: capturing
+          // to the owner's other account would turn spendable credits into earnings (payable out)
+          // or back, which a transfer to oneself refuses (ledger.property.test.ts).
+          if ('userId' in input.to && input.to.userId === hold.owner_id) {
             throw invalidAmount('to', 'A hold is captured to someone other than its owner.');
           }
           const legs: Leg[] = [

@@ -90,7 +90,11 @@ export function createOperationLog(db: Database, clock: Clock) {
   }
 
   /** Records a refusal so a replay repeats it; returns the stored result if another request won the key. */
-  async function recordRefusal<T>(key: OperationKey, hash: string, error: AppError): Promise<never> {
+  async function recordRefusal<T>(
+    key: OperationKey,
+    hash: string,
+    error: AppError,
+  ): Promise<OperationResult<T>> {
     const refusal: StoredRefusal = { refused: { kind: error.kind, code: error.code, detail: error.message } };
     const stored = await withTransaction(pairly, async (trx) => {
       const inserted = await trx
@@ -110,7 +114,9 @@ export function createOperationLog(db: Database, clock: Clock) {
         .executeTakeFirst();
       return inserted ? undefined : storedOrNull(trx, key);
     });
-    if (stored) replay<T>(stored, hash);
+    // Fix: the stored result was computed and dropped, so a refusal whose key another request had
+    // meanwhile used successfully answered 402 while the key records a 200 (concurrency.test.ts).
+    if (stored) return replay<T>(stored, hash);
     throw error;
   }
 

@@ -3,8 +3,8 @@
 // operation is one call, keyed for idempotency (see idempotency.ts) and posted through the ledger
 // in one transaction; holds live in holds.ts, history in history.ts. Callers pass whose accounts
 // are touched; the routes decide who may ask for what.
-import { AppError, type Clock, type Database } from '@app/platform';
-import { pairlyDb } from '../../db.js';
+import { AppError, type Clock, type Database, withTransaction } from '@app/platform';
+import { type PairlySchema, pairlyDb } from '../../db.js';
 import { createOperationLog, type OperationResult } from './idempotency.js';
 import {
   type AccountDirectory,
@@ -134,25 +134,29 @@ export function createCreditsService(
       },
     ): Promise<OperationResult<Receipt>> {
       checkAmount(input.amount);
-      if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) {
-        throw invalidAmount('expiresAt', 'expiresAt must be in the future.');
-      }
       const to = await accountOf(input.userId, 'spendable');
       return post(
         context,
         'add',
         input,
         to,
-        () => [
-          {
-            debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
-            credit: to,
-            amount: input.amount,
-            kind: input.source,
-            ...(input.memo && { memo: input.memo }),
-            ...(input.expiresAt && { expiresAt: input.expiresAt }),
-          },
-        ],
+        () => {
+          // Checked on the first request only (legs are built after the key is claimed): a replay
+          // after expiresAt has passed still returns the first result (ledger.property.test.ts).
+          if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) {
+            throw invalidAmount('expiresAt', 'expiresAt must be in the future.');
+          }
+          return [
+            {
+              debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
+              credit: to,
+              amount: input.amount,
+              kind: input.source,
+              ...(input.memo && { memo: input.memo }),
+              ...(input.expiresAt && { expiresAt: input.expiresAt }),
+            },
+          ];
+        },
         201,
       );
     },
@@ -272,7 +276,18 @@ export function createCreditsService(
     /** Freezes or unfreezes every account of a user: a frozen account neither pays nor receives (423). */
     async setFrozen(userId: string, frozen: boolean): Promise<void> {
       for (const kind of ['spendable', 'earnings', 'held'] as const) await accountOf(userId, kind);
-      await kysely.updateTable('credit_accounts').set({ frozen }).where('owner_id', '=', userId).execute();
+      // Fix: the rows are locked in id order first, as credits_post locks them; a bare UPDATE locked
+      // them in scan order and could deadlock with a hold or release (concurrency.test.ts).
+      await withTransaction(db as Database<PairlySchema>, async (trx) => {
+        await trx
+          .selectFrom('credit_accounts')
+          .select('id')
+          .where('owner_id', '=', userId)
+          .orderBy('id')
+          .forUpdate()
+          .execute();
+        await trx.updateTable('credit_accounts').set({ frozen }).where('owner_id', '=', userId).execute();
+      });
     },
   };
 }
