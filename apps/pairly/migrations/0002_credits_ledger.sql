@@ -106,6 +106,9 @@ CREATE TABLE credit_holds (
   captured bigint NOT NULL DEFAULT 0,
   status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'captured', 'released')),
   purpose text NOT NULL,
+  -- Who placed it (the operation's scope: the owner's own id, or a system part such as calls or
+  -- payouts). Only a hold its owner placed may be released by the owner.
+  placed_by text NOT NULL,
   hold_transfer_id bigint NOT NULL REFERENCES credit_transfers (id),
   expires_at timestamptz,
   created_at timestamptz NOT NULL,
@@ -182,6 +185,27 @@ BEGIN
     RAISE EXCEPTION 'lots fell due while credits_post waited for locks' USING errcode = 'serialization_failure';
   END IF;
 
+  -- Refuse before changing anything (due lots included: a refused request expires nothing): the net
+  -- effect of all legs on each account, against its balance less what its due lots will take.
+  FOR v_leg IN
+    SELECT account, sum(delta) AS delta FROM (
+      SELECT (leg ->> 'debit')::uuid AS account, -(leg ->> 'amount')::bigint AS delta FROM jsonb_array_elements(p_legs) leg
+      UNION ALL
+      SELECT (leg ->> 'credit')::uuid, (leg ->> 'amount')::bigint FROM jsonb_array_elements(p_legs) leg
+    ) moves GROUP BY account
+  LOOP
+    IF EXISTS (
+      SELECT 1 FROM credit_accounts a
+      WHERE a.id = v_leg.account AND NOT a.allow_negative
+        AND greatest(0, a.balance - CASE WHEN v_needs_expiry THEN coalesce((
+              SELECT sum(l.remaining) FROM credit_lots l
+              WHERE l.account_id = a.id AND l.remaining > 0 AND l.expires_at <= p_at), 0) ELSE 0 END)
+            + v_leg.delta < 0
+    ) THEN
+      RETURN jsonb_build_object('outcome', 'insufficient', 'accountId', v_leg.account);
+    END IF;
+  END LOOP;
+
   IF v_needs_expiry THEN
     FOR v_lot IN
       SELECT l.id, l.account_id, l.remaining FROM credit_lots l
@@ -192,22 +216,6 @@ BEGIN
       PERFORM credits_expire_lot(v_lot.id, v_expiry_id, p_at);
     END LOOP;
   END IF;
-
-  -- Refuse before changing anything: the net effect of all legs on each account.
-  FOR v_leg IN
-    SELECT account, sum(delta) AS delta FROM (
-      SELECT (leg ->> 'debit')::uuid AS account, -(leg ->> 'amount')::bigint AS delta FROM jsonb_array_elements(p_legs) leg
-      UNION ALL
-      SELECT (leg ->> 'credit')::uuid, (leg ->> 'amount')::bigint FROM jsonb_array_elements(p_legs) leg
-    ) moves GROUP BY account
-  LOOP
-    IF EXISTS (
-      SELECT 1 FROM credit_accounts
-      WHERE id = v_leg.account AND NOT allow_negative AND balance + v_leg.delta < 0
-    ) THEN
-      RETURN jsonb_build_object('outcome', 'insufficient', 'accountId', v_leg.account);
-    END IF;
-  END LOOP;
 
   FOR v_leg IN
     SELECT (leg ->> 'debit')::uuid AS debit, (leg ->> 'credit')::uuid AS credit,

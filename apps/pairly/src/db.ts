@@ -62,6 +62,7 @@ export interface CreditTables {
     captured: Generated<number>;
     status: Generated<HoldStatus>;
     purpose: string;
+    placed_by: string;
     hold_transfer_id: number;
     expires_at: Date | null;
     created_at: Date;

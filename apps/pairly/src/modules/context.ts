@@ -15,6 +15,8 @@ export interface PairlyAppOptions {
   creditSchedules?: { expiry?: string; reconciliation?: string };
   /** Gift limits and fraud rules (thresholds and outcomes); unset ones keep their defaults. */
   gifts?: GiftRulesOptions;
+  /** Promo codes: the most credits one code may grant in all (amount × maxRedemptions); default 10,000,000. */
+  promotions?: { maxBudgetPerCode?: number };
 }
 
 export interface PairlyContext {

@@ -130,7 +130,7 @@ describe('issue 14: forgotten holds', () => {
     // The owner's capture wins the race the sweep would otherwise have run.
     await s.holds.capture(systemCall(), {
       holdId,
-      ownerId: fan.id,
+      ownerId: null,
       amount: 4,
       to: { userId: creator.id, account: 'earnings' },
     });

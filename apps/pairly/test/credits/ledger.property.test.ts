@@ -133,10 +133,10 @@ async function runCommands(commands: Command[]): Promise<void> {
   const context = (actor: UserModel) => ({ scope: actor.id, idempotencyKey: randomUUID() });
   const resolve = (value: Amount, available: number) => (value === 'all' ? Math.max(available, 1) : value);
 
-  /** Sends a new request; keeps it for replays when its result is one a replay must repeat. */
+  /** Sends a new request; keeps it for replays when its result is one a replay must repeat (a 423 is not: the key stays free). */
   async function send(resend: Resend): Promise<Outcome> {
     const first = await resend(true);
-    if (first.status < 400 || [402, 409, 423].includes(first.status)) sent.push({ resend, first });
+    if (first.status < 400 || [402, 409].includes(first.status)) sent.push({ resend, first });
     return first;
   }
 

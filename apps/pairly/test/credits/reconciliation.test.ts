@@ -48,7 +48,7 @@ beforeAll(async () => {
   const captured = await s.holds.hold(systemCall(), { userId: fan.id, amount: 20, purpose: 'call' });
   await s.holds.capture(systemCall(), {
     holdId: captured.body.id,
-    ownerId: fan.id,
+    ownerId: null,
     amount: 7,
     to: { userId: creator.id, account: 'earnings' },
   });

@@ -1,7 +1,8 @@
 // Gift fraud rules (issue 14), judged before any money moves: a young sender account, velocity, many
 // recipients in a short time, and a recipient linked to the sender by device (same address and
-// browser) or address. A rule that fires refuses the gift (403 naming the rule, nothing moves,
-// audited) or holds it for review (202, the amount held from the sender, the recipient not told).
+// browser) or address. A rule that fires refuses the gift (403 `gift_refused`, the same answer for
+// every rule, nothing moves; the rule is audited and logged for staff) or holds it for review (202,
+// the amount held from the sender, the recipient not told; the sender is not told which rule).
 // Each rule is shown firing with its defaults or, where that takes many gifts, a lowered threshold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_GIFT_RULES, type GiftFacts, judgeGift } from '../../src/modules/gifts/fraud.js';
@@ -21,6 +22,20 @@ import {
 } from './support.js';
 
 const HOUR = 3_600_000;
+/** What a gift's sender sees of a held gift: the gift and their balance, never why it was held. */
+const RECEIPT_FIELDS = [
+  'amount',
+  'balanceAfter',
+  'createdAt',
+  'deliveredAt',
+  'id',
+  'note',
+  'recipientId',
+  'senderId',
+  'status',
+];
+/** Words that would tell the sender which rule decided (and so where the recipient signs in from). */
+const RULE_WORDS = /linked|device|address|browser|signed in|velocity|account_age|spread|reason|rule/i;
 const mailsTo = (t: PairlyTestApp, user: Member) =>
   count(t, 'select count(*)::int as n from mail_outbox where recipient = $1', [user.email]);
 
@@ -56,22 +71,33 @@ describe('with the default rules', () => {
     expect(await balances(t, bob)).toEqual({ spendable: 50, held: 0 });
   });
 
-  it('refuses a gift to a user signed in from the same address and browser, moving nothing', async () => {
+  it('holds a gift to a user signed in from the same address and browser like any held gift, naming no rule to the sender', async () => {
     const alice = await member(t, 'fan', { address: '203.0.113.7', userAgent: 'SharedPhone/1.0' });
     const bob = await member(t, 'fan', { address: '203.0.113.7', userAgent: 'SharedPhone/1.0' });
     await fund(t, alice, 500);
     await advance(t, 25 * HOUR, [alice]);
-    const refused = await sendGift(t, alice, { recipientId: bob.id, amount: 100 });
-    expectProblem(refused, 403, 'gift_refused_linked_device');
-    expect(await balances(t, alice)).toEqual({ spendable: 500, held: 0 });
+    const held = await sendGift(t, alice, { recipientId: bob.id, amount: 100 });
+    expect(held.statusCode, held.body).toBe(202);
+    expect(Object.keys(held.json()).sort()).toEqual(RECEIPT_FIELDS);
+    expect(held.json()).toMatchObject({ status: 'pending_review', deliveredAt: null, balanceAfter: 400 });
+    const sentList = await t.app.inject({
+      method: 'GET',
+      url: '/gifts?direction=sent',
+      headers: alice.headers,
+    });
+    for (const seenBySender of [held.body, sentList.body]) expect(seenBySender).not.toMatch(RULE_WORDS);
+    expect(await balances(t, alice)).toEqual({ spendable: 400, held: 100 });
     expect(await balances(t, bob)).toEqual({ spendable: 0, held: 0 });
-    expect(await count(t, 'select count(*)::int as n from gifts where sender_id = $1', [alice.id])).toBe(0);
     expect(await auditActions(t, alice.id)).toEqual([
       expect.objectContaining({
-        action: 'gift.refused',
-        target_type: 'user',
-        target_id: bob.id,
-        after: expect.objectContaining({ amount: 100, rule: 'linked_device' }),
+        action: 'gift.held',
+        target_id: held.json().id,
+        after: expect.objectContaining({
+          findings: [
+            expect.objectContaining({ rule: 'linked_device', outcome: 'review' }),
+            expect.objectContaining({ rule: 'linked_address', outcome: 'review' }),
+          ],
+        }),
       }),
     ]);
   });
@@ -107,7 +133,7 @@ describe('velocity: more than 3 gifts in 10 minutes', () => {
       expect((await sendGift(t, alice, { recipientId: bob.id, amount: 1 })).statusCode).toBe(201);
       t.clock.advance(60_000);
     }
-    expectProblem(await sendGift(t, alice, { recipientId: bob.id, amount: 1 }), 403, 'gift_refused_velocity');
+    expectProblem(await sendGift(t, alice, { recipientId: bob.id, amount: 1 }), 403, 'gift_refused');
     expect(await balances(t, alice)).toEqual({ spendable: 97, held: 0 });
     await advance(t, 8 * 60_000, [alice]);
     expect((await sendGift(t, alice, { recipientId: bob.id, amount: 1 })).statusCode).toBe(201);
@@ -138,6 +164,54 @@ describe('recipient spread: gifts to more than 2 people in an hour', () => {
     });
     expect(await balances(t, alice)).toEqual({ spendable: 60, held: 10 });
     expect(await balances(t, dave)).toEqual({ spendable: 0, held: 0 });
+  });
+});
+
+describe('refusals by a fraud rule: one answer for every rule', () => {
+  let t: PairlyTestApp;
+  beforeAll(async () => {
+    t = await buildGiftTestApp({
+      ...QUIET_RULES,
+      velocity: { maxGifts: 1, windowMinutes: 10, outcome: 'refuse' },
+      linked: { sameDevice: 'refuse', sameAddress: 'allow' },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  /** The problem as the sender reads it, without what differs per request. */
+  const seenBySender = (response: Awaited<ReturnType<typeof sendGift>>) => {
+    const { instance: _instance, requestId: _requestId, ...problem } = response.json();
+    return problem;
+  };
+
+  it('answers a refusal for a shared device exactly as one for velocity, and keeps the rule for staff', async () => {
+    const alice = await member(t, 'fan', { address: '203.0.113.9', userAgent: 'SharedPhone/2.0' });
+    const bob = await member(t, 'fan', { address: '203.0.113.9', userAgent: 'SharedPhone/2.0' });
+    const carol = await member(t);
+    await fund(t, alice, 100);
+
+    const linked = await sendGift(t, alice, { recipientId: bob.id, amount: 5 });
+    expectProblem(linked, 403, 'gift_refused');
+    expect((await sendGift(t, alice, { recipientId: carol.id, amount: 5 })).statusCode).toBe(201);
+    const tooFast = await sendGift(t, alice, { recipientId: carol.id, amount: 5 });
+    expectProblem(tooFast, 403, 'gift_refused');
+
+    expect(seenBySender(linked)).toEqual(seenBySender(tooFast));
+    expect(linked.json().detail).toBe('This gift cannot be sent.');
+    expect(linked.body).not.toMatch(RULE_WORDS);
+    expect(await balances(t, alice)).toEqual({ spendable: 95, held: 0 });
+    expect(await balances(t, bob)).toEqual({ spendable: 0, held: 0 });
+
+    const refusals = (await auditActions(t, alice.id)).filter((row) => row.action === 'gift.refused');
+    expect(refusals.map((row) => [row.target_id, (row.after as { rule: string }).rule])).toEqual([
+      [bob.id, 'linked_device'],
+      [carol.id, 'velocity'],
+    ]);
+    const logged = t.logs.lines.filter((line) => line.event === 'gift_refused' && line.senderId === alice.id);
+    expect(logged.map((line) => [line.recipientId, line.rule])).toEqual([
+      [bob.id, 'linked_device'],
+      [carol.id, 'velocity'],
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
 // recipient, not enough credits, frozen accounts) move nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../credits/http-support.js';
-import { keyed, newKey, type PairlyTestApp } from '../support/pairly-client.js';
+import { keyed, newKey, type PairlyTestApp, type TestUser } from '../support/pairly-client.js';
 import {
   auditActions,
   balances,
@@ -14,6 +14,7 @@ import {
   type Member,
   member,
   sendGift,
+  staff,
 } from './support.js';
 
 let t: PairlyTestApp;
@@ -229,6 +230,44 @@ describe('listing gifts', () => {
 
     expectProblem(await list(alice, 'direction=sent&cursor=bm90LWEtY3Vyc29y'), 400, 'cursor_invalid');
     expectProblem(await list(alice, 'direction=everyone'), 400, undefined, '/querystring/direction');
+  });
+});
+
+describe('listing cursors', () => {
+  const cursorAt = (at: string) =>
+    Buffer.from(JSON.stringify([at, '00000000-0000-4000-8000-00000000beef'])).toString('base64url');
+
+  it('answers a cursor whose date lies outside the years 1970-9999 (UTC) with a 400 naming the cursor, on both listings', async () => {
+    const alice = await member(t);
+    const finance = await staff(t, 'finance');
+    const listings: Array<[TestUser, string]> = [
+      [alice, '/gifts?direction=sent&cursor='],
+      [alice, '/gifts?direction=received&cursor='],
+      [finance, '/admin/gifts?status=pending_review&cursor='],
+    ];
+    const outOfRange = [
+      '-200000-01-01T00:00:00Z',
+      '+275760-09-13T00:00:00.000Z',
+      '0000-01-01T00:00:00Z',
+      '1969-12-31T23:59:59Z',
+      '9999-12-31T23:59:59-23:59', // year 10000 in UTC
+    ];
+    for (const [user, url] of listings) {
+      for (const at of outOfRange) {
+        const response = await t.app.inject({
+          method: 'GET',
+          url: url + cursorAt(at),
+          headers: user.headers,
+        });
+        expectProblem(response, 400, 'cursor_invalid', '/querystring/cursor');
+      }
+      const inRange = await t.app.inject({
+        method: 'GET',
+        url: url + cursorAt('9999-12-31T23:59:59Z'),
+        headers: user.headers,
+      });
+      expect(inRange.statusCode, inRange.body).toBe(200);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { expectProblem } from '../credits/http-support.js';
 import { ledgerChecker } from '../credits/ledger-invariants.js';
 import { newKey, type PairlyTestApp, type TestUser } from '../support/pairly-client.js';
 import {
+  advance,
   auditActions,
   balances,
   buildGiftTestApp,
@@ -202,6 +203,81 @@ describe('who may review', () => {
     expect(held.statusCode, held.body).toBe(202);
     expectProblem(await decide(t, superadmin, held.json().id, 'approve'), 403, 'gift_review_own');
     expect(await balances(t, bob)).toEqual({ spendable: 0, held: 0 });
+  });
+});
+
+describe('staff on their own gifts', () => {
+  it('refuses finance and admin a decision on a gift sent to them or sent by them before they became staff', async () => {
+    const [alice, carol, bob] = [await member(t), await member(t), await member(t)];
+    await fund(t, alice, 100);
+    await fund(t, carol, 100);
+    const toFinance = await sendGift(t, alice, { recipientId: finance.id, amount: 10 });
+    const toAdmin = await sendGift(t, alice, { recipientId: admin.id, amount: 20 });
+    const byCarol = await sendGift(t, carol, { recipientId: bob.id, amount: 30 });
+    for (const held of [toFinance, toAdmin, byCarol]) expect(held.statusCode, held.body).toBe(202);
+    await t.db.executeSql("update auth_users set role = 'admin' where id = $1", [carol.id]);
+    await advance(t, 0, [carol]); // signed in again, now as admin
+
+    const ownGifts: Array<[TestUser, string]> = [
+      [finance, toFinance.json().id],
+      [admin, toAdmin.json().id],
+      [carol, byCarol.json().id],
+    ];
+    for (const [reviewer, giftId] of ownGifts) {
+      for (const decision of ['approve', 'reject'] as const) {
+        expectProblem(await decide(t, reviewer, giftId, decision), 403, 'gift_review_own');
+      }
+    }
+    const pending = (await queue(admin)).map((gift) => gift.id);
+    for (const [, giftId] of ownGifts) expect(pending).toContain(giftId);
+    expect(await balances(t, alice)).toEqual({ spendable: 70, held: 30 });
+    expect(await balances(t, carol)).toEqual({ spendable: 70, held: 30 });
+    for (const recipient of [finance, admin, bob]) {
+      expect(await balances(t, recipient)).toEqual({ spendable: 0, held: 0 });
+    }
+    // Another staff member may decide: the refusal is about the reviewer, not the gift.
+    expect((await decide(t, admin, toFinance.json().id, 'approve')).statusCode).toBe(200);
+    expect((await decide(t, finance, toAdmin.json().id, 'reject')).statusCode).toBe(200);
+    expect((await decide(t, finance, byCarol.json().id, 'reject')).statusCode).toBe(200);
+    expect(await balances(t, finance)).toEqual({ spendable: 10, held: 0 });
+    expect(await balances(t, alice)).toEqual({ spendable: 90, held: 0 });
+    expect(await balances(t, carol)).toEqual({ spendable: 100, held: 0 });
+  });
+});
+
+describe('a decision on a frozen account', () => {
+  const setFrozen = (user: Member, frozen: boolean) =>
+    t.db.executeSql('update credit_accounts set frozen = $1 where owner_id = $2', [frozen, user.id]);
+
+  it('leaves the gift held (423), and the same request succeeds once the account is unfrozen', async () => {
+    const { alice, bob, giftId } = await heldGift(40);
+    await fund(t, bob, 1); // opens bob's account, so the freeze reaches it
+    await setFrozen(bob, true);
+    const key = newKey();
+    expectProblem(await decide(t, finance, giftId, 'approve', key), 423, 'account_frozen');
+    expectProblem(await decide(t, finance, giftId, 'approve', key), 423, 'account_frozen');
+    expect((await queue(finance)).map((gift) => gift.id)).toContain(giftId);
+    expect(await balances(t, alice)).toEqual({ spendable: 960, held: 40 });
+
+    await setFrozen(bob, false);
+    const approved = await decide(t, finance, giftId, 'approve', key);
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.headers['idempotent-replayed']).toBeUndefined();
+    expect(approved.json()).toMatchObject({ id: giftId, status: 'approved' });
+    expect(await balances(t, alice)).toEqual({ spendable: 960, held: 0 });
+    expect(await balances(t, bob)).toEqual({ spendable: 41, held: 0 });
+  });
+
+  it('lets a rejection refused while the sender was frozen be made again with the same key', async () => {
+    const { alice, giftId } = await heldGift(25);
+    await setFrozen(alice, true);
+    const key = newKey();
+    expectProblem(await decide(t, admin, giftId, 'reject', key), 423, 'account_frozen');
+    await setFrozen(alice, false);
+    const rejected = await decide(t, admin, giftId, 'reject', key);
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(rejected.json()).toMatchObject({ id: giftId, status: 'rejected' });
+    expect(await balances(t, alice)).toEqual({ spendable: 1_000, held: 0 });
   });
 });
 

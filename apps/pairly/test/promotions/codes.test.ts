@@ -123,6 +123,24 @@ describe('promo codes: managing them', () => {
     expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(['/querystring/cursor']);
   });
 
+  it('refuses a crafted cursor whose date lies outside the years 1970-9999 (400, not a 500)', async () => {
+    const id = '00000000-0000-4000-8000-0000000000aa';
+    for (const createdAt of [
+      '-200000-01-01T00:00:00Z',
+      '+275000-01-01T00:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '9999-12-31T23:59:59-23:59',
+    ]) {
+      const cursor = Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+      const response = await get(finance, `/promotions/codes?cursor=${cursor}`);
+      expect(response.statusCode, `${createdAt}: ${response.body}`).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'cursor_invalid',
+        errors: [{ path: '/querystring/cursor', message: expect.any(String) }],
+      });
+    }
+  });
+
   it('disables a code once (audited once), after which it refuses redemptions', async () => {
     const code = await createCode(t, admin);
     const fan = await signUp(t, 'fan');
@@ -217,14 +235,19 @@ describe('promo codes: who may manage them', () => {
     expect((await get(readonly, `/promotions/codes/${code.id}`)).json().status).toBe('active');
   });
 
-  it('only holders of promotions:redeem may redeem: readonly and moderators may not (403)', async () => {
+  it('staff may not redeem (403): finance and admins who manage codes, readonly and moderators', async () => {
     const code = await createCode(t, finance);
-    for (const user of [readonly, await signUp(t, 'moderator')]) {
+    for (const user of [finance, admin, readonly, await signUp(t, 'moderator')]) {
       const response = await redeem(t, user, code.code);
       expect(response.statusCode, response.body).toBe(403);
       expect(response.json().code).toBe('permission_denied');
     }
     expect((await get(finance, `/promotions/codes/${code.id}`)).json().redemptions).toBe(0);
+    const { rows } = await t.db.executeSql(
+      "select count(*)::int as n from credit_transfers where memo ->> 'codeId' = $1::text",
+      [code.id],
+    );
+    expect(rows[0]).toEqual({ n: 0 });
   });
 
   it('refuses anonymous callers (401)', async () => {
@@ -250,6 +273,13 @@ describe('promo codes: bad input creates nothing', () => {
     ['perUserLimit 0', { perUserLimit: 0 }, '/body/perUserLimit'],
     ['creditExpiryDays 0', { creditExpiryDays: 0 }, '/body/creditExpiryDays'],
     ['endsAt not a date', { endsAt: 'tomorrow' }, '/body/endsAt'],
+    ['startsAt in the year 0000', { startsAt: '0000-01-01T00:00:00Z' }, '/body/startsAt'],
+    ['startsAt before 1970', { startsAt: '1969-12-31T23:59:59Z' }, '/body/startsAt'],
+    [
+      'endsAt whose offset carries it into the year 10000',
+      { endsAt: '9999-12-31T23:59:59-23:59' },
+      '/body/endsAt',
+    ],
     ['newUsersOnly not a boolean', { newUsersOnly: 'yes' }, '/body/newUsersOnly'],
     ['an unknown field', { bonus: 5 }, '/body/bonus'],
   ];
@@ -275,6 +305,49 @@ describe('promo codes: bad input creates nothing', () => {
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json().errors.map((e: { path: string }) => e.path)).toContain('/body/amount');
     expect(await codeCount()).toBe(before);
+  });
+
+  it('accepts the edges of the storable years: startsAt 1970-01-01 and endsAt 9999-12-31 (UTC)', async () => {
+    const response = await postCode(
+      t,
+      finance,
+      codeInput(t, { startsAt: '1970-01-01T00:00:00Z', endsAt: '9999-12-31T23:59:59.999Z' }),
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      startsAt: '1970-01-01T00:00:00.000Z',
+      endsAt: '9999-12-31T23:59:59.999Z',
+      status: 'active',
+    });
+  });
+
+  it('refuses a code whose budget (amount x maxRedemptions) passes 10,000,000 credits by default', async () => {
+    const before = await codeCount();
+    const over = await postCode(t, finance, codeInput(t, { amount: MAX_AMOUNT, maxRedemptions: 1_001 }));
+    expect(over.statusCode, over.body).toBe(400);
+    expect(over.json().code).toBe('promo_budget_exceeded');
+    expect(over.json().errors.map((e: { path: string }) => e.path)).toEqual([
+      '/body/amount',
+      '/body/maxRedemptions',
+    ]);
+    expect(await codeCount()).toBe(before);
+
+    const atBudget = await postCode(t, finance, codeInput(t, { amount: MAX_AMOUNT, maxRedemptions: 1_000 }));
+    expect(atBudget.statusCode, atBudget.body).toBe(201);
+    const { rows } = await t.db.executeSql(
+      "select after from audit_log where action = 'promotions.code_created' and target_id = $1",
+      [atBudget.json().id],
+    );
+    expect(rows).toEqual([
+      {
+        after: expect.objectContaining({
+          amount: MAX_AMOUNT,
+          maxRedemptions: 1_000,
+          budget: 10_000_000,
+          maxBudgetPerCode: 10_000_000,
+        }),
+      },
+    ]);
   });
 
   it('refuses a window that ends before it starts, or has already ended (400 naming endsAt)', async () => {

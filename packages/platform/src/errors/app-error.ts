@@ -33,6 +33,8 @@ export interface AppErrorOptions {
   fields?: FieldProblem[];
   /** Seconds a client should wait before retrying (rate limits, unavailability). */
   retryAfterSeconds?: number;
+  /** Extra response headers the error answer carries (e.g. `Idempotent-Replayed` on a replayed refusal). */
+  headers?: Readonly<Record<string, string>>;
   cause?: unknown;
 }
 
@@ -42,6 +44,7 @@ export class AppError extends Error {
   readonly expose: boolean;
   readonly fields: FieldProblem[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(options: AppErrorOptions) {
     super(options.detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,6 +54,7 @@ export class AppError extends Error {
     this.expose = options.expose ?? options.kind !== 'internal';
     this.fields = options.fields;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.headers = options.headers;
   }
 }
 

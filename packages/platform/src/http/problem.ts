@@ -112,6 +112,7 @@ export function problemBody(error: AppError, requestId: string, instance?: strin
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError, extra?: object) {
   const body = problemBody(error, request.id, request.url.split('?')[0]);
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
   if (body.status === 401) reply.header('www-authenticate', 'Bearer');
   return reply
     .code(body.status)

@@ -3,11 +3,19 @@
 // releasing anyone's holds, and freezing a user's accounts. Every change needs an Idempotency-Key
 // scoped to the staff member, and is written to the audit log (actor, target user, amount, reason)
 // once: a replay answers the first result and writes nothing. An unknown user is a 404.
-import { AppError, identityDb, type PlatformServer, problemResponses } from '@app/platform';
+import {
+  AppError,
+  caller,
+  identityDb,
+  type PlatformServer,
+  problemResponses,
+  requestOrigin,
+} from '@app/platform';
 import type { FastifyRequest } from 'fastify';
 import type { PairlyContext } from '../context.js';
+import { instantAt } from '../instants.js';
 import type { CreditHistory } from './history.js';
-import type { OperationResult } from './idempotency.js';
+import type { Hold } from './holds.js';
 import { IdempotencyHeaders, operationContext, sendResult } from './idempotency-header.js';
 import {
   amountBodies,
@@ -25,9 +33,17 @@ import {
   TransactionsQuery,
   UserParams,
 } from './schemas.js';
+import { auditWithin, type OperationContext, type Receipt } from './service.js';
 
 const tags = ['credits (staff)'];
 const ACCOUNT_KINDS = ['spendable', 'earnings', 'held'] as const;
+
+const ownAccount = () =>
+  new AppError({
+    kind: 'forbidden',
+    code: 'own_account',
+    detail: 'Staff cannot change their own credits; another finance member must.',
+  });
 
 const userNotFound = () =>
   new AppError({ kind: 'not_found', code: 'user_not_found', detail: 'No such user.' });
@@ -55,23 +71,31 @@ export function registerCreditAdminRoutes(
     if (!user) throw userNotFound();
   }
 
-  /** Writes the audit row of a staff change, unless this answer replays an earlier one. */
-  async function audit(
+  /**
+   * The operation context of a staff change: keyed to the staff member, with the audit row written
+   * in the operation's own transaction (so a replay writes none and a crash loses neither).
+   */
+  function staffContext<T>(
     request: FastifyRequest,
-    result: OperationResult<unknown>,
     action: string,
-    userId: string,
-    after: Record<string, unknown>,
-    before?: Record<string, unknown>,
-  ): Promise<void> {
-    if (result.replayed) return;
-    await identity.audit(request, {
-      action,
-      targetType: 'user',
-      targetId: userId,
-      after,
-      ...(before && { before }),
-    });
+    row: (body: T) => { userId: string; after: Record<string, unknown>; before?: Record<string, unknown> },
+  ): OperationContext {
+    return {
+      ...operationContext(request),
+      audit: {
+        origin: requestOrigin(request),
+        actorId: caller(request).userId,
+        entry: (body: T) => {
+          const { userId, after, before } = row(body);
+          return { action, targetType: 'user', targetId: userId, after, ...(before && { before }) };
+        },
+      },
+    };
+  }
+
+  /** Staff never move their own credits: finance granting itself is exactly what audits look for. */
+  function refuseOwnAccount(request: FastifyRequest, ...userIds: Array<string | undefined>): void {
+    if (userIds.includes(caller(request).userId)) throw ownAccount();
   }
 
   app.get(
@@ -126,19 +150,17 @@ export function registerCreditAdminRoutes(
     },
     async (request, reply) => {
       const { userId, amount, source, expiresAt, reason } = request.body;
-      const result = await credits.add(operationContext(request), {
+      refuseOwnAccount(request, userId);
+      const audited = staffContext(request, 'credits.grant', (body: Receipt) => ({
+        userId,
+        after: { amount, source, expiresAt: expiresAt ?? null, reason, operationId: body.operationId },
+      }));
+      const result = await credits.add(audited, {
         userId,
         amount,
         source,
-        ...(expiresAt !== undefined && { expiresAt: new Date(expiresAt) }),
+        ...(expiresAt !== undefined && { expiresAt: instantAt(expiresAt, '/body/expiresAt') }),
         memo: { reason },
-      });
-      await audit(request, result, 'credits.grant', userId, {
-        amount,
-        source,
-        expiresAt: expiresAt ?? null,
-        reason,
-        operationId: result.body.operationId,
       });
       return sendResult(reply, result, present);
     },
@@ -159,13 +181,12 @@ export function registerCreditAdminRoutes(
     },
     async (request, reply) => {
       const { userId, amount, account = 'spendable', reason } = request.body;
-      const result = await credits.deduct(operationContext(request), { userId, amount, account, reason });
-      await audit(request, result, 'credits.deduct', userId, {
-        amount,
-        account,
-        reason,
-        operationId: result.body.operationId,
-      });
+      refuseOwnAccount(request, userId);
+      const audited = staffContext(request, 'credits.deduct', (body: Receipt) => ({
+        userId,
+        after: { amount, account, reason, operationId: body.operationId },
+      }));
+      const result = await credits.deduct(audited, { userId, amount, account, reason });
       return sendResult(reply, result, present);
     },
   );
@@ -185,21 +206,18 @@ export function registerCreditAdminRoutes(
     },
     async (request, reply) => {
       const { fromUserId, toUserId, amount, from = 'spendable', to = 'spendable', reason } = request.body;
-      const result = await credits.transfer(operationContext(request), {
+      refuseOwnAccount(request, fromUserId, toUserId);
+      const audited = staffContext(request, 'credits.transfer', (body: Receipt) => ({
+        userId: fromUserId,
+        after: { toUserId, amount, from, to, reason, operationId: body.operationId },
+      }));
+      const result = await credits.transfer(audited, {
         fromUserId,
         toUserId,
         amount,
         from,
         to,
         memo: { reason },
-      });
-      await audit(request, result, 'credits.transfer', fromUserId, {
-        toUserId,
-        amount,
-        from,
-        to,
-        reason,
-        operationId: result.body.operationId,
       });
       return sendResult(reply, result, present);
     },
@@ -221,14 +239,14 @@ export function registerCreditAdminRoutes(
     },
     async (request, reply) => {
       const { amount, to, reason } = request.body;
-      const result = await holds.capture(operationContext(request), {
+      refuseOwnAccount(request, 'userId' in to ? to.userId : undefined);
+      const audited = staffContext(request, 'credits.hold_capture', (body: Hold) => {
+        refuseOwnAccount(request, body.ownerId);
+        return { userId: body.ownerId, after: { holdId: body.id, amount, to, reason } };
+      });
+      const result = await holds.capture(audited, {
         holdId: request.params.holdId,
         ownerId: null,
-        amount,
-        to,
-      });
-      await audit(request, result, 'credits.hold_capture', result.body.ownerId, {
-        holdId: result.body.id,
         amount,
         to,
         reason,
@@ -252,15 +270,12 @@ export function registerCreditAdminRoutes(
       },
     },
     async (request, reply) => {
-      const result = await holds.release(operationContext(request), {
-        holdId: request.params.holdId,
-        ownerId: null,
+      const { reason } = request.body;
+      const audited = staffContext(request, 'credits.hold_release', (body: Hold) => {
+        refuseOwnAccount(request, body.ownerId);
+        return { userId: body.ownerId, after: { holdId: body.id, amount: body.amount, reason } };
       });
-      await audit(request, result, 'credits.hold_release', result.body.ownerId, {
-        holdId: result.body.id,
-        amount: result.body.amount,
-        reason: request.body.reason,
-      });
+      const result = await holds.release(audited, { holdId: request.params.holdId, ownerId: null, reason });
       return sendResult(reply, result, presentHold);
     },
   );
@@ -282,6 +297,7 @@ export function registerCreditAdminRoutes(
     async (request, reply) => {
       const { userId } = request.params;
       const { frozen, reason } = request.body;
+      refuseOwnAccount(request, userId);
       // Every account is opened first (unknown users are a 404), so none escapes the freeze.
       for (const kind of ACCOUNT_KINDS) await credits.accountOf(userId, kind);
       const { scope, idempotencyKey } = operationContext(request);
@@ -292,19 +308,23 @@ export function registerCreditAdminRoutes(
             .selectFrom('credit_accounts')
             .select('frozen')
             .where('owner_id', '=', userId)
+            .orderBy('id') // id order, as credits_post locks: a freeze racing a hold never deadlocks
             .forUpdate()
             .execute();
           await trx.updateTable('credit_accounts').set({ frozen }).where('owner_id', '=', userId).execute();
-          return { status: 200, body: { userId, frozen, wasFrozen: before.some((row) => row.frozen) } };
+          const wasFrozen = before.some((row) => row.frozen);
+          await auditWithin(
+            trx,
+            context.clock,
+            staffContext(request, frozen ? 'credits.freeze' : 'credits.unfreeze', () => ({
+              userId,
+              after: { frozen, reason },
+              before: { frozen: wasFrozen },
+            })),
+            null,
+          );
+          return { status: 200, body: { userId, frozen, wasFrozen } };
         },
-      );
-      await audit(
-        request,
-        result,
-        frozen ? 'credits.freeze' : 'credits.unfreeze',
-        userId,
-        { frozen, reason },
-        { frozen: result.body.wasFrozen },
       );
       return sendResult(reply, result, (body) => ({ userId: body.userId, frozen: body.frozen }));
     },

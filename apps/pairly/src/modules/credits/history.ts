@@ -3,9 +3,11 @@
 // side as a user id or `system:<name>`), newest first, with filters and an opaque keyset cursor. A
 // transfer between two of the user's own accounts (a hold, say) is listed under each. The owner
 // sees only the memo fields meant for them (USER_MEMO_FIELDS); staff see the whole memo.
+
 import { AppError } from '@app/platform';
 import { sql } from 'kysely';
 import type { PairlyDb } from '../../db.js';
+import { optionalInstantAt } from '../instants.js';
 import type { UserAccountKind } from './ledger.js';
 import { type TransactionsFilters, USER_MEMO_FIELDS } from './schemas.js';
 
@@ -46,14 +48,6 @@ const cursorInvalid = () =>
     fields: [{ path: '/querystring/cursor', message: 'unknown cursor' }],
   });
 
-const dateOutOfRange = (field: string) =>
-  new AppError({
-    kind: 'invalid_input',
-    code: 'validation_failed',
-    detail: `${field} is outside the years 1970 to 9999.`,
-    fields: [{ path: `/querystring/${field}`, message: 'must be between years 1970 and 9999' }],
-  });
-
 const encodeCursor = (cursor: Cursor) => Buffer.from(`${cursor.id}.${cursor.side}`).toString('base64url');
 
 function decodeCursor(text: string): Cursor {
@@ -61,14 +55,6 @@ function decodeCursor(text: string): Cursor {
   const id = Number(match?.[1]);
   if (!match || !Number.isSafeInteger(id)) throw cursorInvalid();
   return { id, side: match[2] === '1' ? 1 : 0 };
-}
-
-function instant(text: string | undefined, field: string): Date | undefined {
-  if (text === undefined) return undefined;
-  const at = new Date(text);
-  const year = at.getUTCFullYear();
-  if (year < 1970 || year > 9999) throw dateOutOfRange(field);
-  return at;
 }
 
 function visibleMemo(memo: unknown, view: HistoryView): Record<string, unknown> | null {
@@ -129,8 +115,8 @@ export function createCreditHistory(db: PairlyDb) {
         limit,
         after: filters.cursor === undefined ? undefined : decodeCursor(filters.cursor),
         kind: filters.kind,
-        since: instant(filters.since, 'since'),
-        until: instant(filters.until, 'until'),
+        since: optionalInstantAt(filters.since, '/querystring/since'),
+        until: optionalInstantAt(filters.until, '/querystring/until'),
       };
       const accounts = await db
         .selectFrom('credit_accounts')

@@ -3,14 +3,15 @@
 // then resolved exactly once, by a conditional update from `pending`: captured (in part or in full)
 // to a recipient or a system account with the rest given back, or released in full. A second
 // resolution, concurrent or late, is a 409 and moves nothing. Given-back credits return to the
-// expiring lots they were drawn from.
+// expiring lots they were drawn from. A hold remembers who placed it (the operation scope): its owner
+// may release only the holds they placed themselves, never one a call or a payout placed.
 import { randomUUID } from 'node:crypto';
 import { AppError, type Clock } from '@app/platform';
 import type { Transaction } from 'kysely';
 import type { PairlyDb, PairlySchema } from '../../db.js';
 import type { OperationResult } from './idempotency.js';
-import { type Leg, postLegs, SYSTEM_ACCOUNTS } from './ledger.js';
-import { type CreditsService, invalidAmount, type OperationContext } from './service.js';
+import { type Leg, pastExpiry, postLegs, SYSTEM_ACCOUNTS } from './ledger.js';
+import { auditWithin, type CreditsService, invalidAmount, type OperationContext } from './service.js';
 
 export interface Hold {
   id: string;
@@ -31,6 +32,12 @@ export type CaptureTarget =
 
 const holdNotFound = () =>
   new AppError({ kind: 'not_found', code: 'hold_not_found', detail: 'No such hold.' });
+const holdPlacedElsewhere = () =>
+  new AppError({
+    kind: 'forbidden',
+    code: 'hold_placed_elsewhere',
+    detail: 'This hold was placed by another part of the service and is resolved there.',
+  });
 const holdResolved = () =>
   new AppError({
     kind: 'conflict',
@@ -78,6 +85,9 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       .$if(ownerId !== null, (q) => q.where('owner_id', '=', ownerId as string))
       .executeTakeFirst();
     if (!current) throw holdNotFound();
+    // An owner resolves only holds they placed: a call's or a payout's hold is theirs to see, but
+    // releasing it would be a free call or money paid out twice.
+    if (ownerId !== null && current.placed_by !== ownerId) throw holdPlacedElsewhere();
     const amount = captured(current);
     const resolved = await trx
       .updateTable('credit_holds')
@@ -129,6 +139,8 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'hold', params: input },
         async (trx, operationId) => {
+          // On the first request only, so a replay after the date still returns the first result.
+          if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) throw pastExpiry();
           const id = randomUUID();
           const [transfer] = await postLegs(
             trx,
@@ -153,13 +165,16 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
               held_account_id: held,
               amount: input.amount,
               purpose: input.purpose,
+              placed_by: context.scope,
               hold_transfer_id: (transfer as { id: number }).id,
               expires_at: input.expiresAt ?? null,
               created_at: clock.now(),
             })
             .returningAll()
             .executeTakeFirstOrThrow();
-          return { status: 201, body: toHold(row) };
+          const body = toHold(row);
+          await auditWithin(trx, clock, context, body);
+          return { status: 201, body };
         },
       );
     },
@@ -170,7 +185,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
      */
     async capture(
       context: OperationContext,
-      input: { holdId: string; ownerId: string | null; amount: number; to: CaptureTarget },
+      input: { holdId: string; ownerId: string | null; amount: number; to: CaptureTarget; reason?: string },
     ): Promise<OperationResult<Hold>> {
       if (!Number.isSafeInteger(input.amount) || input.amount < 0 || input.amount > maxAmount) {
         throw invalidAmount('amount', `amount must be a whole number of credits from 0 to ${maxAmount}.`);
@@ -202,14 +217,16 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
                     credit: target,
                     amount: input.amount,
                     kind: 'hold_capture',
-                    memo: { holdId: hold.id },
+                    memo: { holdId: hold.id, ...(input.reason && { reason: input.reason }) },
                   },
                 ]
               : []),
             ...giveBack(hold, hold.amount - input.amount, hold.id),
           ];
           await postLegs(trx, legs, operationId, clock.now());
-          return { status: 200, body: toHold(hold) };
+          const body = toHold(hold);
+          await auditWithin(trx, clock, context, body);
+          return { status: 200, body };
         },
       );
     },
@@ -217,14 +234,16 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     /** Gives the whole hold back to the account it came from. */
     async release(
       context: OperationContext,
-      input: { holdId: string; ownerId: string | null },
+      input: { holdId: string; ownerId: string | null; reason?: string },
     ): Promise<OperationResult<Hold>> {
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'release', params: input },
         async (trx, operationId) => {
           const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0);
           await postLegs(trx, giveBack(hold, hold.amount, hold.id), operationId, clock.now());
-          return { status: 200, body: toHold(hold) };
+          const body = toHold(hold);
+          await auditWithin(trx, clock, context, body);
+          return { status: 200, body };
         },
       );
     },

@@ -6,10 +6,10 @@
 import { caller } from '@app/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { OperationResult } from './idempotency.js';
+import { type OperationResult, REPLAYED_HEADER } from './idempotency.js';
 import type { OperationContext } from './service.js';
 
-export const REPLAYED_HEADER = 'idempotent-replayed';
+export { REPLAYED_HEADER };
 
 /** The route's `schema.headers` (header names in lower case, as fastify hands them over). */
 export const IdempotencyHeaders = Type.Object({

@@ -1,10 +1,12 @@
 // Owns "at most once" for credits operations. Every operation carries a client key; the first
 // request with a key records it (in the same transaction as its ledger effect) with a hash of its
 // parameters and its result. A replay with the same key and parameters gets that first result back,
-// status and body, even when it was a refusal (402, 423, 409); the same key with other parameters is
-// a 409. Two requests racing on one key serialise on the key's unique index: the second waits for
-// the first to commit and then replays it. Refusals of bad input (400, 404) are not recorded: like
-// Stripe, nothing is stored when the request could not have done anything.
+// status and body, even when it was a refusal (402, 409; replayed refusals carry the
+// Idempotent-Replayed header too); the same key with other parameters is a 409. Two requests racing
+// on one key serialise on the key's unique index: the second waits for the first to commit and then
+// replays it. Refusals of bad input (400, 404) are not recorded: like Stripe, nothing is stored when
+// the request could not have done anything. Nor is a frozen account (423): freezing is a state staff
+// lift, after which the same request should go through rather than repeat the refusal.
 import { createHash, randomUUID } from 'node:crypto';
 import {
   AppError,
@@ -37,9 +39,16 @@ interface StoredRefusal {
 }
 
 /** Refusals a replay must repeat; anything else (bad input, outages) leaves the key unused. */
-const RECORDED_REFUSALS = new Set<ErrorKind>(['payment_required', 'locked', 'conflict']);
+const RECORDED_REFUSALS = new Set<ErrorKind>(['payment_required', 'conflict']);
 
-const keyReused = () =>
+/** The header marking an answer that is the stored result of an earlier request with the same key. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/** A stored refusal, thrown again for a replay and marked as one. */
+export const replayedRefusal = (refused: StoredRefusal['refused']) =>
+  new AppError({ ...refused, headers: { [REPLAYED_HEADER]: 'true' } });
+
+export const keyReused = () =>
   new AppError({
     kind: 'conflict',
     code: 'idempotency_key_reused',
@@ -72,7 +81,7 @@ function replay<T>(row: { request_hash: string; status: number | null; response:
     | T
     | StoredRefusal;
   if (response && typeof response === 'object' && 'refused' in response) {
-    throw new AppError(response.refused);
+    throw replayedRefusal(response.refused);
   }
   return { status: row.status ?? 200, body: response as T, replayed: true };
 }

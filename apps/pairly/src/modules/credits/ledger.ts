@@ -50,7 +50,7 @@ export interface PostedTransfer {
   creditBalanceAfter: number;
 }
 
-type PostOutcome =
+export type PostOutcome =
   | { outcome: 'applied'; transfers: PostedTransfer[] }
   | { outcome: 'frozen' | 'insufficient'; accountId: string }
   | { outcome: 'unknown_account' };
@@ -67,6 +67,14 @@ export const accountFrozen = () =>
 
 export const accountNotFound = () =>
   new AppError({ kind: 'not_found', code: 'account_not_found', detail: 'No such credits account.' });
+
+export const pastExpiry = () =>
+  new AppError({
+    kind: 'invalid_input',
+    code: 'invalid_expiry',
+    detail: 'expiresAt must be in the future.',
+    fields: [{ path: '/body/expiresAt', message: 'must be in the future' }],
+  });
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -121,14 +129,9 @@ export function createAccountDirectory() {
 
 export type AccountDirectory = ReturnType<typeof createAccountDirectory>;
 
-/** Posts the legs atomically, or throws insufficient_credits (402) / account_frozen (423) having changed nothing. */
-export async function postLegs(
-  trx: Transaction<PairlySchema>,
-  legs: readonly Leg[],
-  operationId: string | null,
-  at: Date,
-): Promise<PostedTransfer[]> {
-  const payload = legs.map((leg) => ({
+/** The legs as `credits_post` reads them. */
+export function legsPayload(legs: readonly Leg[]) {
+  return legs.map((leg) => ({
     debit: leg.debit,
     credit: leg.credit,
     amount: leg.amount,
@@ -137,19 +140,32 @@ export async function postLegs(
     ...(leg.expiresAt && { expiresAt: leg.expiresAt.toISOString() }),
     ...(leg.restoreLotsOf !== undefined && { restoreLotsOf: leg.restoreLotsOf }),
   }));
+}
+
+/** The error a refused posting answers with. */
+export function refusalOf(outcome: Exclude<PostOutcome, { outcome: 'applied' }>): AppError {
+  switch (outcome.outcome) {
+    case 'insufficient':
+      return insufficientCredits();
+    case 'frozen':
+      return accountFrozen();
+    case 'unknown_account':
+      return accountNotFound();
+  }
+}
+
+/** Posts the legs atomically, or throws insufficient_credits (402) / account_frozen (423) having changed nothing. */
+export async function postLegs(
+  trx: Transaction<PairlySchema>,
+  legs: readonly Leg[],
+  operationId: string | null,
+  at: Date,
+): Promise<PostedTransfer[]> {
   const { rows } = await sql<{ result: PostOutcome | string }>`
-    select credits_post(${JSON.stringify(payload)}::jsonb, ${operationId}::uuid, ${at}::timestamptz) as result
+    select credits_post(${JSON.stringify(legsPayload(legs))}::jsonb, ${operationId}::uuid, ${at}::timestamptz) as result
   `.execute(trx);
   const raw = rows[0]?.result;
   const result: PostOutcome = typeof raw === 'string' ? JSON.parse(raw) : (raw as PostOutcome);
-  switch (result.outcome) {
-    case 'applied':
-      return result.transfers;
-    case 'insufficient':
-      throw insufficientCredits();
-    case 'frozen':
-      throw accountFrozen();
-    case 'unknown_account':
-      throw accountNotFound();
-  }
+  if (result.outcome !== 'applied') throw refusalOf(result);
+  return result.transfers;
 }

@@ -9,6 +9,7 @@ import { bodylessAsEmpty, caller, type PlatformServer, problemResponses } from '
 import Type from 'typebox';
 import { pairlyDb } from '../../db.js';
 import type { PairlyContext } from '../context.js';
+import { instantAt } from '../instants.js';
 import { registerCreditAdminRoutes } from './admin-routes.js';
 import { createCreditHistory } from './history.js';
 import { IdempotencyHeaders, operationContext, sendResult } from './idempotency-header.js';
@@ -23,12 +24,11 @@ import {
   TransactionsQuery,
   UserTransactionsPage,
 } from './schemas.js';
-import { invalidAmount } from './service.js';
 
 const tags = ['credits'];
 
 export function registerCreditRoutes(app: PlatformServer, context: PairlyContext): void {
-  const { identity, credits, holds, clock } = context;
+  const { identity, credits, holds } = context;
   const history = createCreditHistory(pairlyDb(context.db));
   const bodies = amountBodies(context.creditsOptions.maxAmount);
   const own = identity.requirePermission('credits:own');
@@ -84,10 +84,9 @@ export function registerCreditRoutes(app: PlatformServer, context: PairlyContext
     },
     async (request, reply) => {
       const { amount, purpose, expiresAt } = request.body;
-      const expiry = expiresAt === undefined ? undefined : new Date(expiresAt);
-      if (expiry && expiry.getTime() <= clock.now().getTime()) {
-        throw invalidAmount('expiresAt', 'expiresAt must be in the future.');
-      }
+      // A past expiresAt is refused by the service on the first request only (a replay after the
+      // date still answers the first result); here only its range is checked.
+      const expiry = expiresAt === undefined ? undefined : instantAt(expiresAt, '/body/expiresAt');
       const result = await holds.hold(operationContext(request), {
         userId: caller(request).userId,
         amount,
@@ -122,7 +121,7 @@ export function registerCreditRoutes(app: PlatformServer, context: PairlyContext
         tags,
         summary: 'Give one of your pending holds back in full',
         description: description(
-          'Needs an Idempotency-Key. 409 when the hold was already captured or released.',
+          'Needs an Idempotency-Key. 409 when the hold was already captured or released; 403 when it was placed by a call or a payout rather than by you (those release it).',
         ),
         headers: IdempotencyHeaders,
         params: HoldParams,

@@ -3,14 +3,26 @@
 // operation is one call, keyed for idempotency (see idempotency.ts) and posted through the ledger
 // in one transaction; holds live in holds.ts, history in history.ts. Callers pass whose accounts
 // are touched; the routes decide who may ask for what.
-import { AppError, type Clock, type Database, withTransaction } from '@app/platform';
+import {
+  AppError,
+  type AuditEntry,
+  type Clock,
+  type Database,
+  type IdentitySchema,
+  type RequestOrigin,
+  recordAudit,
+  withTransaction,
+} from '@app/platform';
+import type { Transaction } from 'kysely';
 import { type PairlySchema, pairlyDb } from '../../db.js';
 import { createOperationLog, type OperationResult } from './idempotency.js';
+import { createKeyedPosting } from './keyed-posting.js';
 import {
   type AccountDirectory,
   createAccountDirectory,
   type Leg,
   type PostedTransfer,
+  pastExpiry,
   postLegs,
   SYSTEM_ACCOUNTS,
   type SystemAccount,
@@ -30,6 +42,30 @@ export const DEFAULT_CREDITS_OPTIONS: CreditsOptions = { maxAmount: 1_000_000_00
 export interface OperationContext {
   scope: string;
   idempotencyKey: string;
+  /** A staff change: its audit row, written in the operation's own transaction (so never twice). */
+  audit?: OperationAudit;
+}
+
+export interface OperationAudit {
+  origin: RequestOrigin;
+  actorId: string;
+  /** The row, from the operation's result. */
+  entry: (body: never) => Omit<AuditEntry, 'actorId'>;
+}
+
+/** Writes the operation's audit row, if it has one, inside its transaction. */
+export async function auditWithin(
+  trx: Transaction<PairlySchema>,
+  clock: Clock,
+  context: OperationContext,
+  body: unknown,
+): Promise<void> {
+  if (!context.audit) return;
+  const { origin, actorId, entry } = context.audit;
+  await recordAudit(trx as unknown as Transaction<IdentitySchema>, clock, origin, {
+    actorId,
+    ...(entry as (body: unknown) => Omit<AuditEntry, 'actorId'>)(body),
+  });
 }
 
 export type GrantSource = 'purchase' | 'promotion' | 'refund';
@@ -71,7 +107,20 @@ export function createCreditsService(
   options: CreditsOptions = DEFAULT_CREDITS_OPTIONS,
 ) {
   const kysely = pairlyDb(db);
+  if (
+    !Number.isInteger(options.messageFeeBps) ||
+    options.messageFeeBps < 0 ||
+    options.messageFeeBps > 10_000
+  ) {
+    throw new Error(
+      'credits: messageFeeBps must be a whole number from 0 to 10000 (basis points of the price)',
+    );
+  }
+  if (!Number.isSafeInteger(options.maxAmount) || options.maxAmount < 1) {
+    throw new Error('credits: maxAmount must be a positive whole number');
+  }
   const log = createOperationLog(db, clock);
+  const posting = createKeyedPosting(db, clock);
   const accounts: AccountDirectory = createAccountDirectory();
 
   function checkAmount(amount: number, field = 'amount'): void {
@@ -100,21 +149,36 @@ export function createCreditsService(
     };
   };
 
-  /** Runs legs once per key and answers with a receipt about `main`. */
+  /**
+   * Posts legs once per key and answers with a receipt about `main`: in one statement (see
+   * keyed-posting.ts), or, for an audited staff change, in a transaction with its audit row.
+   */
   function post(
     context: OperationContext,
     operation: string,
     params: unknown,
     main: string,
-    legs: () => Leg[],
+    legs: Leg[],
     status = 200,
   ): Promise<OperationResult<Receipt>> {
-    return log.run(
+    if (context.audit) {
+      return log.run(
+        { scope: context.scope, key: context.idempotencyKey, operation, params },
+        async (trx, operationId) => {
+          // Checked on the first request only, as credits_run does, so a replay gets the first result.
+          if (legs.some((leg) => leg.expiresAt && leg.expiresAt.getTime() <= clock.now().getTime()))
+            throw pastExpiry();
+          const body = receipt(operationId, await postLegs(trx, legs, operationId, clock.now()), main);
+          await auditWithin(trx, clock, context, body);
+          return { status, body };
+        },
+      );
+    }
+    return posting.run(
       { scope: context.scope, key: context.idempotencyKey, operation, params },
-      async (trx, operationId) => {
-        const transfers = await postLegs(trx, legs(), operationId, clock.now());
-        return { status, body: receipt(operationId, transfers, main) };
-      },
+      legs,
+      status,
+      (operationId, transfers) => receipt(operationId, transfers, main),
     );
   }
 
@@ -140,23 +204,18 @@ export function createCreditsService(
         'add',
         input,
         to,
-        () => {
-          // Checked on the first request only (legs are built after the key is claimed): a replay
-          // after expiresAt has passed still returns the first result (ledger.property.test.ts).
-          if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) {
-            throw invalidAmount('expiresAt', 'expiresAt must be in the future.');
-          }
-          return [
-            {
-              debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
-              credit: to,
-              amount: input.amount,
-              kind: input.source,
-              ...(input.memo && { memo: input.memo }),
-              ...(input.expiresAt && { expiresAt: input.expiresAt }),
-            },
-          ];
-        },
+        // An expiresAt in the past is refused by credits_run once the key is known to be new, so a
+        // replay after the date still returns the first result (ledger.property.test.ts).
+        [
+          {
+            debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
+            credit: to,
+            amount: input.amount,
+            kind: input.source,
+            ...(input.memo && { memo: input.memo }),
+            ...(input.expiresAt && { expiresAt: input.expiresAt }),
+          },
+        ],
         201,
       );
     },
@@ -168,7 +227,7 @@ export function createCreditsService(
     ): Promise<OperationResult<Receipt>> {
       checkAmount(input.amount);
       const from = await accountOf(input.userId, input.account ?? 'spendable');
-      return post(context, 'deduct', input, from, () => [
+      return post(context, 'deduct', input, from, [
         {
           debit: from,
           credit: SYSTEM_ACCOUNTS.adjustments,
@@ -203,7 +262,7 @@ export function createCreditsService(
       }
       const from = await accountOf(input.fromUserId, input.from ?? 'spendable');
       const to = await accountOf(input.toUserId, input.to ?? 'spendable');
-      return post(context, 'transfer', input, from, () => [
+      return post(context, 'transfer', input, from, [
         {
           debit: from,
           credit: to,
@@ -229,13 +288,14 @@ export function createCreditsService(
           kind: 'invalid_input',
           code: 'transfer_to_self',
           detail: 'A message to oneself is not charged.',
+          fields: [{ path: '/body/recipientId', message: 'must be another user' }],
         });
       }
       const fee = Math.floor((input.price * options.messageFeeBps) / 10_000);
       const from = await accountOf(input.senderId, 'spendable');
       const to = await accountOf(input.recipientId, 'earnings');
       const memo = { messageId: input.messageId };
-      return post(context, 'message_charge', input, from, () => [
+      return post(context, 'message_charge', input, from, [
         ...(input.price - fee > 0
           ? [{ debit: from, credit: to, amount: input.price - fee, kind: 'message', memo }]
           : []),

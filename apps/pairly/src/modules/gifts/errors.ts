@@ -1,10 +1,15 @@
 // Owns the errors gifts answer with: a refusal by a daily limit (429 with Retry-After until the next
-// UTC midnight, code `gift_daily_<amount|count>_exceeded`) or by a fraud rule (403, code
-// `gift_refused_<rule>`), which carries the rule for the audit log, and the plain refusals.
+// UTC midnight, code `gift_daily_<amount|count>_exceeded`) or by a fraud rule (403 `gift_refused`),
+// which carries the rule for the audit log and the staff logs, and the plain refusals. A fraud
+// refusal never names its rule to the sender: the linked-accounts rules would tell a stranger where
+// the recipient signs in from, so every fraud rule answers with the same code and detail.
 import { AppError } from '@app/platform';
 import type { Finding } from './fraud.js';
 
-/** A gift refused by a limit (429 until the next UTC midnight) or a fraud rule (403); audited. */
+/**
+ * A gift refused by a limit (429 until the next UTC midnight, naming the sender's own limit) or a
+ * fraud rule (403, the same answer for every rule); audited with the rule.
+ */
 export class GiftRefused extends AppError {
   constructor(
     readonly finding: Finding,
@@ -20,7 +25,7 @@ export class GiftRefused extends AppError {
             detail: `${finding.detail} The limit resets at ${resetsAt.toISOString()}.`,
             retryAfterSeconds: Math.ceil((resetsAt.getTime() - now.getTime()) / 1000),
           }
-        : { kind: 'forbidden', code: `gift_refused_${finding.rule}`, detail: finding.detail },
+        : { kind: 'forbidden', code: 'gift_refused', detail: 'This gift cannot be sent.' },
     );
   }
 }

@@ -3,7 +3,8 @@
 // midnight) and the fraud rules (sender account age, velocity, many recipients in a short time,
 // recipient linked to the sender by device or address). Each fraud rule that fires has a configured
 // outcome: `allow` (the rule is off), `review` (the gift is held for staff) or `refuse` (403, no
-// money moves). The strictest outcome of all rules that fired decides; every finding is kept.
+// money moves). The strictest outcome of all rules that fired decides; every finding is kept for
+// staff, never shown to the sender.
 
 export type RuleOutcome = 'allow' | 'review' | 'refuse';
 
@@ -40,7 +41,9 @@ export const DEFAULT_GIFT_RULES: GiftRules = {
   accountAge: { minHours: 24, outcome: 'review' },
   velocity: { maxGifts: 5, windowMinutes: 10, outcome: 'refuse' },
   recipientSpread: { maxRecipients: 5, windowMinutes: 60, outcome: 'review' },
-  linked: { lookbackDays: 30, sameDevice: 'refuse', sameAddress: 'review' },
+  // Both linked rules hold for review: a refusal only for a shared browser would tell a stranger
+  // probing from an address that the recipient used that browser there (docs/credits.md, "Gifts").
+  linked: { lookbackDays: 30, sameDevice: 'review', sameAddress: 'review' },
 };
 
 /** Rules as options: any rule, or any field of one, may be given; the rest keep their defaults. */

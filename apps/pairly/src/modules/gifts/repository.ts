@@ -4,6 +4,7 @@
 import { AppError } from '@app/platform';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { GiftStatus, PairlySchema } from '../../db.js';
+import { isStorableInstant } from '../instants.js';
 import { type GiftFacts, type GiftRules, startOfUtcDay } from './fraud.js';
 import type { Gift, ReviewedGift } from './schemas.js';
 
@@ -130,7 +131,8 @@ function decodeCursor(cursor: string): [Date, string] {
   }
   const [at, id] = Array.isArray(decoded) ? decoded : [];
   const date = new Date(typeof at === 'string' ? at : Number.NaN);
-  if (typeof id !== 'string' || !UUID.test(id) || Number.isNaN(date.getTime())) throw invalidCursor();
+  // A date the database cannot compare (year 0, 275760, ...) would be a 500, not a 400.
+  if (typeof id !== 'string' || !UUID.test(id) || !isStorableInstant(date)) throw invalidCursor();
   return [date, id];
 }
 

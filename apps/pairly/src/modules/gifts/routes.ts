@@ -37,7 +37,7 @@ export function registerGiftRoutes(app: PlatformServer, context: PairlyContext):
         description: [
           'Permission: `gifts:send` (fan, creator). Requires an `Idempotency-Key`: a retry with the same key and body returns the first answer, nothing moves twice.',
           `Limits per sender and UTC day: ${rules.dailyAmount} credits and ${rules.dailyCount} gifts (held gifts count, rejected ones do not); over a limit is a 429 \`gift_daily_amount_exceeded\` / \`gift_daily_count_exceeded\` with Retry-After until the next UTC midnight.`,
-          'Fraud rules (sender account age, velocity, many recipients in a short time, recipient linked to the sender by device or address) may refuse the gift (403 `gift_refused_<rule>`, nothing moves) or hold it for review (202, status `pending_review`: the amount leaves your spendable balance until staff approve or reject it).',
+          'Fraud rules (sender account age, velocity, many recipients in a short time, recipient linked to the sender by device or address) may refuse the gift (403 `gift_refused`, nothing moves) or hold it for review (202, status `pending_review`: the amount leaves your spendable balance until staff approve or reject it). Neither answer says which rule decided; staff see it.',
           'The note is shown to the recipient, who is told by mail when the gift reaches them.',
         ].join('\n\n'),
         headers: IdempotencyHeaders,

@@ -1,7 +1,8 @@
 // Owns gifts of credits between users. A gift is one keyed credits operation (scope: the sender): under
 // a lock on the sender it is judged by the daily limits and the fraud rules (fraud.ts), then either
 // delivered (sender spendable -> recipient spendable, 'sent') or held for review (sender spendable ->
-// sender held, 'pending_review'); a refusal moves nothing and is audited on its own. Staff resolve a
+// sender held, 'pending_review'); a refusal moves nothing and is audited and logged on its own (the
+// sender is told neither which rule refused nor which held the gift). Staff resolve a
 // held gift once: approved (held -> recipient spendable) or rejected (held -> sender spendable, back
 // into the expiring lots it came from). The recipient is told through the mail outbox, in the same
 // transaction, when a gift reaches them; the sender when a held gift is rejected.
@@ -163,12 +164,24 @@ export function createGiftService(context: PairlyContext) {
         );
       } catch (error) {
         if (error instanceof GiftRefused) {
+          const rule = error.finding.rule;
+          context.logger.info(
+            {
+              event: 'gift_refused',
+              senderId,
+              recipientId: recipient.id,
+              amount,
+              rule,
+              findings: error.findings,
+            },
+            'gift refused',
+          );
           await audit(null, origin, {
             actorId: senderId,
             action: 'gift.refused',
             targetType: 'user',
             targetId: recipient.id,
-            after: { amount, rule: error.finding.rule, findings: error.findings },
+            after: { amount, rule, findings: error.findings },
           });
         }
         throw error;

@@ -1,6 +1,7 @@
 // Owns the error codes of promo codes. Every refusal of a redemption that depends on the code's or
 // the user's state is a 409 with its own code (recorded with the Idempotency-Key, so a replay
-// repeats it); an unknown code is a 404 and bad input a 400 naming the field.
+// repeats it); an unknown code is a 404 and bad input a 400 naming the field (a code whose budget,
+// amount × maxRedemptions, passes the configured maximum names both).
 import { AppError } from '@app/platform';
 
 const conflict = (code: string, detail: string) => new AppError({ kind: 'conflict', code, detail });
@@ -34,6 +35,19 @@ export const newUsersOnly = () =>
     'promo_code_new_users_only',
     'This promo code is for new users only: accounts created since the code started that have not redeemed another code of its campaign.',
   );
+
+export const budgetExceeded = (budget: number, maxBudgetPerCode: number) => {
+  const message = `amount × maxRedemptions (${budget}) must be at most ${maxBudgetPerCode} credits per code`;
+  return new AppError({
+    kind: 'invalid_input',
+    code: 'promo_budget_exceeded',
+    detail: `A code may grant at most ${maxBudgetPerCode} credits in all: lower amount or maxRedemptions.`,
+    fields: [
+      { path: '/body/amount', message },
+      { path: '/body/maxRedemptions', message },
+    ],
+  });
+};
 
 export const invalidField = (code: string, field: string, detail: string) =>
   new AppError({ kind: 'invalid_input', code, detail, fields: [{ path: field, message: detail }] });

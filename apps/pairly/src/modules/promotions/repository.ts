@@ -6,27 +6,29 @@
 // concurrency: a racing request waits for the row and then sees the committed count.
 import type { Selectable, Transaction } from 'kysely';
 import type { PairlyDb, PairlySchema, PromotionTables } from '../../db.js';
+import { isStorableInstant } from '../instants.js';
 
 export type CodeRow = Selectable<PromotionTables['promo_codes']>;
 export type CodeRowWithCounts = CodeRow & { redeemers: number };
 type Executor = PairlyDb | Transaction<PairlySchema>;
 
 export interface Cursor {
-  createdAt: string;
+  createdAt: Date;
   id: string;
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');
 }
 
-/** Undefined when the text is not a cursor this API issued. */
+/** Undefined when the text is not a cursor this API issued (a date outside 1970-9999 never is). */
 export function decodeCursor(text: string): Cursor | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return undefined;
-    const [createdAt, id] = value;
-    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return undefined;
+    const [at, id] = value;
+    const createdAt = typeof at === 'string' ? new Date(at) : undefined;
+    if (!createdAt || !isStorableInstant(createdAt)) return undefined;
     if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
     return { createdAt, id };
   } catch {
@@ -84,11 +86,8 @@ export function createPromotionRepository(db: PairlyDb) {
       if (after) {
         query = query.where((eb) =>
           eb.or([
-            eb('promo_codes.created_at', '<', new Date(after.createdAt)),
-            eb.and([
-              eb('promo_codes.created_at', '=', new Date(after.createdAt)),
-              eb('promo_codes.id', '<', after.id),
-            ]),
+            eb('promo_codes.created_at', '<', after.createdAt),
+            eb.and([eb('promo_codes.created_at', '=', after.createdAt), eb('promo_codes.id', '<', after.id)]),
           ]),
         );
       }

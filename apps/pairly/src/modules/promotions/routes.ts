@@ -16,7 +16,7 @@ import {
   RedeemBody,
   RedemptionBody,
 } from './schemas.js';
-import { type Actor, createPromotionService } from './service.js';
+import { type Actor, createPromotionService, promotionOptions } from './service.js';
 
 const tags = ['promotions'];
 const needs = (permission: string, text: string) => `${text}\n\nRequires \`${permission}\`.`;
@@ -27,7 +27,8 @@ const actor = (request: FastifyRequest): Actor => ({
 });
 
 export function registerPromotionRoutes(app: PlatformServer, context: PairlyContext): void {
-  const promotions = createPromotionService(context);
+  const options = promotionOptions(context.options.promotions);
+  const promotions = createPromotionService(context, options);
   const { identity } = context;
   const manage = identity.requirePermission('promotions:manage');
   const read = identity.requirePermission('promotions:read');
@@ -42,7 +43,10 @@ export function registerPromotionRoutes(app: PlatformServer, context: PairlyCont
         summary: 'Create a promo code (audited)',
         description: needs(
           'promotions:manage',
-          'Finance and admins. The code is matched case-insensitively and stored upper-case; a code whose text exists is a 409 `promo_code_taken`.',
+          [
+            'Finance and admins. The code is matched case-insensitively and stored upper-case; a code whose text exists is a 409 `promo_code_taken`.',
+            `A code may grant at most ${options.maxBudgetPerCode} credits in all: amount × maxRedemptions above that is a 400 \`promo_budget_exceeded\` naming both fields. Dates must lie in the years 1970-9999 (UTC).`,
+          ].join('\n\n'),
         ),
         body: createCodeBody(context.creditsOptions.maxAmount),
         response: { 201: CodeBody, ...problemResponses(400, 401, 403, 409) },

@@ -38,19 +38,22 @@ export function createCodeBody(maxAmount: number) {
       amount: Type.Integer({
         minimum: 1,
         maximum: maxAmount,
-        description: 'Credits granted per redemption.',
+        description: 'Credits granted per redemption; amount × maxRedemptions is capped per code.',
       }),
       startsAt: Type.Optional(
-        Type.String({ format: 'date-time', description: 'First instant it may be redeemed; default now.' }),
+        Type.String({
+          format: 'date-time',
+          description: 'First instant it may be redeemed (years 1970-9999, UTC); default now.',
+        }),
       ),
       endsAt: Type.String({
         format: 'date-time',
-        description: 'Redeemable until (exclusive); after startsAt.',
+        description: 'Redeemable until (exclusive); after startsAt, in the future, at most year 9999 (UTC).',
       }),
       maxRedemptions: Type.Integer({
         minimum: 1,
         maximum: MAX_REDEMPTIONS,
-        description: 'Total redemptions over all users.',
+        description: 'Total redemptions over all users; amount × maxRedemptions is capped per code.',
       }),
       perUserLimit: Type.Optional(
         Type.Integer({ minimum: 1, maximum: MAX_PER_USER, description: 'Redemptions per user; default 1.' }),

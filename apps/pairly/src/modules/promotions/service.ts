@@ -1,6 +1,8 @@
 // Owns promo codes: finance and admins create, list and disable them (each change audited), and a
-// user redeems one. A redemption is one keyed credits operation (at most once per Idempotency-Key)
-// and one transaction: it takes a slot of the code's total cap, counts the user's redemption under
+// user redeems one. A code's budget (amount × maxRedemptions) is capped by `maxBudgetPerCode`, so
+// managing codes cannot mint unbounded credits; its dates must be storable (years 1970-9999).
+// A redemption is one keyed credits operation (at most once per Idempotency-Key) and one
+// transaction: it takes a slot of the code's total cap, counts the user's redemption under
 // the per-user cap, checks "new users only", posts the grant from the promotions account (a lot
 // when the code's credits expire) and writes the audit row; any refusal rolls all of it back.
 import {
@@ -13,9 +15,11 @@ import {
 } from '@app/platform';
 import type { Transaction } from 'kysely';
 import { type PairlyDb, type PairlySchema, pairlyDb } from '../../db.js';
-import type { PairlyContext } from '../context.js';
+import type { PairlyAppOptions, PairlyContext } from '../context.js';
 import { postLegs, SYSTEM_ACCOUNTS } from '../credits/ledger.js';
+import { instantAt, optionalInstantAt } from '../instants.js';
 import {
+  budgetExceeded,
   codeDisabled,
   codeExhausted,
   codeExpired,
@@ -36,6 +40,22 @@ import {
 import type { CodeListInput, CodeView, CreateCodeInput, Redemption } from './schemas.js';
 
 const DAY_MS = 86_400_000;
+
+export interface PromotionOptions {
+  /** The most credits one code may grant in all: amount × maxRedemptions. */
+  maxBudgetPerCode: number;
+}
+
+export const DEFAULT_PROMOTION_OPTIONS: PromotionOptions = { maxBudgetPerCode: 10_000_000 };
+
+/** The app's promotion options with defaults filled in; a bad value stops the app from starting. */
+export function promotionOptions(options: PairlyAppOptions['promotions'] = {}): PromotionOptions {
+  const resolved = { ...DEFAULT_PROMOTION_OPTIONS, ...options };
+  if (!Number.isSafeInteger(resolved.maxBudgetPerCode) || resolved.maxBudgetPerCode < 1) {
+    throw new Error('promotions: maxBudgetPerCode must be a positive whole number of credits');
+  }
+  return resolved;
+}
 
 /** Who acts, and from where (for the audit log). */
 export interface Actor {
@@ -96,7 +116,10 @@ const audit = (trx: Transaction<PairlySchema>, clock: Clock, actor: Actor, entry
     ...entry,
   });
 
-export function createPromotionService(context: Pick<PairlyContext, 'db' | 'clock' | 'credits'>) {
+export function createPromotionService(
+  context: Pick<PairlyContext, 'db' | 'clock' | 'credits'>,
+  { maxBudgetPerCode }: PromotionOptions,
+) {
   const database = context.db as Database<PairlySchema>;
   const db: PairlyDb = pairlyDb(context.db);
   const { clock, credits } = context;
@@ -113,8 +136,10 @@ export function createPromotionService(context: Pick<PairlyContext, 'db' | 'cloc
 
     async create(actor: Actor, input: CreateCodeInput): Promise<CodeView> {
       const now = clock.now();
-      const startsAt = input.startsAt ? new Date(input.startsAt) : now;
-      const endsAt = new Date(input.endsAt);
+      const startsAt = optionalInstantAt(input.startsAt, '/body/startsAt') ?? now;
+      const endsAt = instantAt(input.endsAt, '/body/endsAt');
+      const budget = input.amount * input.maxRedemptions;
+      if (budget > maxBudgetPerCode) throw budgetExceeded(budget, maxBudgetPerCode);
       if (endsAt <= startsAt) {
         throw invalidField('promo_window_invalid', '/body/endsAt', 'endsAt must be after startsAt.');
       }
@@ -143,7 +168,7 @@ export function createPromotionService(context: Pick<PairlyContext, 'db' | 'cloc
         await audit(trx, clock, actor, {
           action: 'promotions.code_created',
           targetId: row.id,
-          after: toView({ ...row, redeemers: 0 }, now),
+          after: { ...toView({ ...row, redeemers: 0 }, now), budget, maxBudgetPerCode },
         });
         return row.id;
       });
@@ -167,9 +192,7 @@ export function createPromotionService(context: Pick<PairlyContext, 'db' | 'cloc
       return {
         items: page.map((row) => toView(row, now)),
         nextCursor:
-          rows.length > limit && last
-            ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
-            : null,
+          rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
       };
     },
 

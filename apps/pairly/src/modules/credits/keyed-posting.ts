@@ -1,0 +1,95 @@
+// Owns the fast path of keyed operations whose whole effect is posting legs (add, deduct, transfer,
+// message charge): one autocommitted statement, `credits_run` (migration 0005), claims the key,
+// posts the legs and records the outcome, so the ledger costs one round trip per operation. The
+// rules are those of idempotency.ts: the same key and parameters replay the first result (a
+// refusal too), other parameters are a 409, an unknown account (404) keeps nothing. A statement
+// aborted for a serialization failure or deadlock rolled back whole and is simply run again.
+import { type Clock, type Database, isRetryableTransactionError } from '@app/platform';
+import { sql } from 'kysely';
+import { pairlyDb } from '../../db.js';
+import {
+  keyReused,
+  type OperationKey,
+  type OperationResult,
+  replayedRefusal,
+  requestHash,
+} from './idempotency.js';
+import {
+  accountFrozen,
+  accountNotFound,
+  type Leg,
+  legsPayload,
+  type PostedTransfer,
+  type PostOutcome,
+  pastExpiry,
+  refusalOf,
+} from './ledger.js';
+
+const MAX_ATTEMPTS = 5;
+const FOREIGN_KEY_VIOLATION = '23503';
+const INVALID_PARAMETER_VALUE = '22023';
+const ACCOUNT_FROZEN = 'PF423';
+
+interface RunAnswer {
+  replayed: boolean;
+  operationId: string;
+  requestHash?: string;
+  status: number;
+  response: PostOutcome;
+}
+
+export function createKeyedPosting(db: Database, clock: Clock) {
+  const kysely = pairlyDb(db);
+
+  async function runOnce(
+    key: OperationKey,
+    hash: string,
+    legs: readonly Leg[],
+    status: number,
+  ): Promise<RunAnswer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await sql<{ answer: RunAnswer | string }>`
+          select credits_run(${crypto.randomUUID()}::uuid, ${key.scope}, ${key.key}, ${key.operation}, ${hash},
+            ${JSON.stringify(legsPayload(legs))}::jsonb, ${clock.now()}::timestamptz, ${status}::integer) as answer
+        `.execute(kysely);
+        const answer = rows[0]?.answer;
+        return typeof answer === 'string' ? JSON.parse(answer) : (answer as RunAnswer);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === FOREIGN_KEY_VIOLATION) throw accountNotFound();
+        if (code === INVALID_PARAMETER_VALUE) throw pastExpiry();
+        if (code === ACCOUNT_FROZEN) throw accountFrozen();
+        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+      }
+    }
+  }
+
+  return {
+    /** Posts the legs at most once per key and presents the posted transfers (first time and on every replay alike). */
+    async run<T>(
+      key: OperationKey,
+      legs: readonly Leg[],
+      status: number,
+      present: (operationId: string, transfers: PostedTransfer[]) => T,
+    ): Promise<OperationResult<T>> {
+      const hash = requestHash(key.operation, key.params);
+      const answer = await runOnce(key, hash, legs, status);
+      if (answer.replayed && answer.requestHash !== hash) throw keyReused();
+      const outcome = typeof answer.response === 'string' ? JSON.parse(answer.response) : answer.response;
+      if (outcome.outcome !== 'applied') {
+        const refusal = refusalOf(outcome);
+        if (!answer.replayed) throw refusal;
+        throw replayedRefusal({ kind: refusal.kind, code: refusal.code, detail: refusal.message });
+      }
+      return {
+        status: answer.status,
+        body: present(answer.operationId, outcome.transfers),
+        replayed: answer.replayed,
+      };
+    },
+  };
+}
+
+export type KeyedPosting = ReturnType<typeof createKeyedPosting>;
