@@ -1,9 +1,11 @@
 // Chaos against a real PostgreSQL (DATABASE_URL): 8 workers make thousands of keyed transfers among
 // a pool of users while a seeded fault schedule kills their database sessions with
 // pg_terminate_backend from a separate admin connection, and a loopback proxy in front of the
-// server now and then swallows the answer to a COMMIT and cuts the connection (the transfer is
-// committed, its client never hears so: the case only the idempotency key saves). A client retries
-// a failed call with the same key until it is answered (applied, or refused with 402). Afterwards
+// server now and then swallows the answer to a transfer's statement (credits_run, autocommitted)
+// and cuts the connection: the transfer is committed, its client never hears so, the case only
+// the idempotency key saves. A killed session either committed its statement (the retry replays
+// it) or rolled it back whole (the retry applies it). A client retries a failed call with the same
+// key until it is answered (applied, or refused with 402). Afterwards
 // every key is recorded once with exactly what its client was told, no transfer is lost,
 // duplicated or half-applied, the ledger sums to zero and every balance equals its entries. The
 // seed is printed; CHAOS_SEED replays the same transfers and fault schedule (the interleaving of
@@ -19,6 +21,7 @@ import {
 import { serviceAvailable } from '@app/platform/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPLAYED_HEADER } from '../../src/modules/credits/idempotency.js';
 import { createCreditsService, type Receipt } from '../../src/modules/credits/service.js';
 import { buildPairlyTestApp, type PairlyTestApp, signUp } from '../support/pairly-client.js';
 
@@ -31,7 +34,7 @@ const USERS = 12;
 const OPENING_BALANCE = 500;
 const MAX_AMOUNT = 40;
 const MAX_ATTEMPTS = 100;
-/** Share of COMMIT answers the proxy swallows. */
+/** Share of committed operations whose answer the proxy swallows. */
 const LOST_COMMIT_RATE = 0.015;
 const APPLICATION_NAME = 'credits-chaos';
 
@@ -52,10 +55,12 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A failure a client may retry with the same key: the session died, or the server aborted the transaction. */
 const retryable = (error: unknown) => isDatabaseUnavailable(error) || isRetryableTransactionError(error);
 
-// The server's CommandComplete message for COMMIT: 'C', length 11, "COMMIT\0".
-const COMMIT_COMPLETE = Buffer.from('C\0\0\0\x0bCOMMIT\0', 'latin1');
+// credits_run's answer for a key it has just claimed (jsonb as PostgreSQL prints it), and the
+// ReadyForQuery 'Z' (length 5, idle) the server sends once the autocommitted statement has committed.
+const NEW_OPERATION_ANSWER = Buffer.from('"replayed": false', 'latin1');
+const READY_IDLE = Buffer.from('Z\0\0\0\x05I', 'latin1');
 
-/** A loopback proxy to the server that cuts a connection instead of relaying a COMMIT's answer when `cut()` says so. */
+/** A loopback proxy to the server that cuts a connection instead of relaying a committed operation's answer when `cut()` says so. */
 async function startLossyProxy(target: URL, cut: () => boolean) {
   let lost = 0;
   const server: Server = createServer((client) => {
@@ -66,7 +71,7 @@ async function startLossyProxy(target: URL, cut: () => boolean) {
     };
     client.on('data', (chunk) => upstream.write(chunk));
     upstream.on('data', (chunk) => {
-      if (chunk.includes(COMMIT_COMPLETE) && cut()) {
+      if (chunk.includes(NEW_OPERATION_ANSWER) && chunk.includes(READY_IDLE) && cut()) {
         lost += 1;
         close();
       } else client.write(chunk);
@@ -162,7 +167,7 @@ describe.skipIf(!onServer)('credits chaos: killed sessions and lost commits on P
       for (let attempt = 1; ; attempt++) {
         try {
           const result = await credits.transfer(
-            { scope: plan.fromUserId, idempotencyKey: plan.key },
+            { scope: plan.fromUserId, idempotencyKey: attempt > 1 ? `${plan.key}-${attempt}` : plan.key },
             { fromUserId: plan.fromUserId, toUserId: plan.toUserId, amount: plan.amount },
           );
           if (result.replayed) replays += 1;
@@ -170,6 +175,7 @@ describe.skipIf(!onServer)('credits chaos: killed sessions and lost commits on P
           return;
         } catch (error) {
           if (error instanceof AppError && error.code === 'insufficient_credits') {
+            if (error.headers?.[REPLAYED_HEADER]) replays += 1;
             answers.set(plan.key, { outcome: 'refused' });
             return;
           }
@@ -217,7 +223,7 @@ describe.skipIf(!onServer)('credits chaos: killed sessions and lost commits on P
       await kills;
     }
     console.log(
-      `credits chaos seed ${seed}: ${killed} sessions killed, ${proxy.lost()} commit answers lost; ` +
+      `credits chaos seed ${seed}: ${killed} sessions killed, ${proxy.lost()} answers to committed transfers lost; ` +
         `${retries} retries, ${replays} replays`,
     );
 
@@ -236,8 +242,9 @@ describe.skipIf(!onServer)('credits chaos: killed sessions and lost commits on P
 
     // Every key: one operation record whose status and transfers are what its client was told.
     const { rows: operations } = await t.db.executeSql(
-      `select o.idempotency_key as key, o.status, o.response, count(t.id)::int as transfers,
-              coalesce(sum(t.amount), 0)::int as amount,
+      `select o.id, o.idempotency_key as key, o.status, count(t.id)::int as transfers,
+              coalesce(sum(t.amount), 0)::int as amount, min(t.id)::int as transfer_id,
+              min(t.debit_balance_after)::int as debit_balance_after,
               min(t.debit_account_id::text) as debit, min(t.credit_account_id::text) as credit
          from credit_operations o left join credit_transfers t on t.operation_id = o.id
         where o.idempotency_key like $1
@@ -253,8 +260,13 @@ describe.skipIf(!onServer)('credits chaos: killed sessions and lost commits on P
         expect(row).toMatchObject({ status: 200, transfers: 1, amount: plan.amount });
         expect(row.debit).toBe(await credits.accountOf(plan.fromUserId, 'spendable'));
         expect(row.credit).toBe(await credits.accountOf(plan.toUserId, 'spendable'));
-        // A replay after a lost answer returned the first result, not a second transfer.
-        expect(row.response).toEqual(answer.receipt);
+        // The receipt describes the one recorded transfer: a replay after a lost answer returned
+        // the first result, not a second transfer.
+        expect(answer.receipt).toEqual({
+          operationId: row.id,
+          transfers: [{ id: row.transfer_id, kind: 'transfer', amount: plan.amount }],
+          balanceAfter: row.debit_balance_after,
+        });
       } else {
         expect(row).toMatchObject({ status: 402, transfers: 0 });
       }

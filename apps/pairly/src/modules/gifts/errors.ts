@@ -6,6 +6,8 @@
 import { AppError } from '@app/platform';
 import type { Finding } from './fraud.js';
 
+const GIFT_REFUSED_DETAIL = 'This gift cannot be sent.';
+
 /**
  * A gift refused by a limit (429 until the next UTC midnight, naming the sender's own limit) or a
  * fraud rule (403, the same answer for every rule); audited with the rule.
@@ -25,10 +27,14 @@ export class GiftRefused extends AppError {
             detail: `${finding.detail} The limit resets at ${resetsAt.toISOString()}.`,
             retryAfterSeconds: Math.ceil((resetsAt.getTime() - now.getTime()) / 1000),
           }
-        : { kind: 'forbidden', code: 'gift_refused', detail: 'This gift cannot be sent.' },
+        : { kind: 'forbidden', code: 'gift_refused', detail: GIFT_REFUSED_DETAIL },
     );
   }
 }
+
+/** The one answer for a gift refused for something about the recipient the sender must not learn. */
+export const giftRefused = () =>
+  new AppError({ kind: 'forbidden', code: 'gift_refused', detail: GIFT_REFUSED_DETAIL });
 
 export const giftToSelf = () =>
   new AppError({

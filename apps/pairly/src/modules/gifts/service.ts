@@ -18,9 +18,17 @@ import type { Transaction } from 'kysely';
 import { type PairlySchema, pairlyDb } from '../../db.js';
 import type { PairlyContext } from '../context.js';
 import type { OperationResult } from '../credits/idempotency.js';
-import { accountFrozen, type PostedTransfer, postLegs } from '../credits/ledger.js';
+import { type PostedTransfer, postLegs } from '../credits/ledger.js';
 import { invalidAmount } from '../credits/service.js';
-import { GiftRefused, giftNotFound, giftResolved, giftToSelf, ownGift, recipientNotFound } from './errors.js';
+import {
+  GiftRefused,
+  giftNotFound,
+  giftRefused,
+  giftResolved,
+  giftToSelf,
+  ownGift,
+  recipientNotFound,
+} from './errors.js';
 import { dailyLimitReached, giftRules, judgeGift, nextUtcMidnight } from './fraud.js';
 import {
   gatherFacts,
@@ -106,14 +114,14 @@ export function createGiftService(context: PairlyContext) {
 
             const id = randomUUID();
             const held = verdict.outcome === 'review';
-            if (held) {
-              const recipientAccount = await trx
-                .selectFrom('credit_accounts')
-                .select('frozen')
-                .where('id', '=', recipientSpendable)
-                .executeTakeFirstOrThrow();
-              if (recipientAccount.frozen) throw accountFrozen();
-            }
+            // A frozen recipient is answered like any refusal: a 423 would tell a stranger that
+            // someone's credits are frozen. (The sender's own frozen account is still a 423.)
+            const recipientAccount = await trx
+              .selectFrom('credit_accounts')
+              .select('frozen')
+              .where('id', '=', recipientSpendable)
+              .executeTakeFirstOrThrow();
+            if (recipientAccount.frozen) throw giftRefused();
             const [transfer] = (await postLegs(
               trx,
               [
