@@ -1,6 +1,7 @@
 // Process entry point of the pairly backend: configuration, stores, listen, graceful shutdown.
 import { runMain } from '@app/platform';
-import { pairlyApp } from './app.js';
+import { createPairlyApp } from './app.js';
+import { pairlyOptionsFromEnv } from './env-options.js';
 import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
 
-await runMain(pairlyApp, { accessPolicy: pairlyAccessPolicy });
+await runMain(createPairlyApp(pairlyOptionsFromEnv()), { accessPolicy: pairlyAccessPolicy });

@@ -167,7 +167,7 @@ describe.skipIf(!onServer)('credits chaos: killed sessions and lost commits on P
       for (let attempt = 1; ; attempt++) {
         try {
           const result = await credits.transfer(
-            { scope: plan.fromUserId, idempotencyKey: attempt > 1 ? `${plan.key}-${attempt}` : plan.key },
+            { scope: plan.fromUserId, idempotencyKey: plan.key },
             { fromUserId: plan.fromUserId, toUserId: plan.toUserId, amount: plan.amount },
           );
           if (result.replayed) replays += 1;
