@@ -6,18 +6,16 @@
 // and a freeze racing a hold. With DATABASE_URL requests run on the pool's 5 connections at once; on
 // PGlite they queue. After each test the global invariants hold (ledger-invariants.ts).
 import { randomUUID } from 'node:crypto';
-import { AppError, statusForKind } from '@app/platform';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pairlyDb } from '../../src/db.js';
 import { createHolds, type Holds } from '../../src/modules/credits/holds.js';
-import type { OperationResult } from '../../src/modules/credits/idempotency.js';
 import {
   type CreditsService,
   createCreditsService,
   DEFAULT_CREDITS_OPTIONS,
 } from '../../src/modules/credits/service.js';
 import { buildPairlyTestApp, type PairlyTestApp } from '../support/pairly-client.js';
-import { type LedgerChecker, ledgerChecker } from './ledger-invariants.js';
+import { type LedgerChecker, ledgerChecker, type Outcome, outcomeOf } from './ledger-invariants.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const MINUTE = 60_000;
@@ -39,27 +37,6 @@ afterEach(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-interface Outcome {
-  status: number;
-  code?: string;
-  body?: unknown;
-  replayed?: boolean;
-}
-
-async function outcomeOf(call: Promise<OperationResult<unknown>>): Promise<Outcome> {
-  try {
-    const result = await call;
-    return {
-      status: result.status,
-      body: JSON.parse(JSON.stringify(result.body)),
-      replayed: result.replayed,
-    };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { status: statusForKind(error.kind), code: error.code };
-  }
-}
 
 async function newUser(): Promise<string> {
   const id = randomUUID();

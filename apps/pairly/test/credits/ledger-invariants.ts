@@ -6,9 +6,10 @@
 // remaining is its amount less its draws and an account's lots never exceed its balance, refused
 // operations moved nothing, and transfers are append-only (the database refuses a change, and the
 // transfers seen by an earlier check are still the same).
-import type { Database } from '@app/platform';
+import { AppError, type Database, statusForKind } from '@app/platform';
 import { sql } from 'kysely';
 import { pairlyDb } from '../../src/db.js';
+import type { OperationResult } from '../../src/modules/credits/idempotency.js';
 
 type Row = Record<string, unknown>;
 
@@ -185,4 +186,27 @@ export function ledgerChecker(db: Database): LedgerChecker {
       if (found.length > 0) throw new Error(`ledger invariants broken:\n${found.join('\n')}`);
     },
   };
+}
+
+/** What a caller of a credits service sees: a status with a body (as sent, through JSON) or an error code. */
+export interface Outcome {
+  status: number;
+  code?: string;
+  body?: Record<string, unknown>;
+  replayed?: boolean;
+}
+
+/** Settles a service call into what a caller sees; anything but an AppError is a test failure. */
+export async function outcomeOf(call: Promise<OperationResult<unknown>>): Promise<Outcome> {
+  try {
+    const result = await call;
+    return {
+      status: result.status,
+      body: JSON.parse(JSON.stringify(result.body)),
+      replayed: result.replayed,
+    };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { status: statusForKind(error.kind), code: error.code };
+  }
 }

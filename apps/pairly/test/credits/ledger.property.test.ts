@@ -6,7 +6,6 @@
 // accounts equal the model's; after every run the global invariants hold (ledger-invariants.ts).
 // The seed is printed; LEDGER_SEED=<seed> reproduces a run, LEDGER_RUNS=<n> changes how many.
 import { randomUUID } from 'node:crypto';
-import { AppError, statusForKind } from '@app/platform';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairlyDb } from '../../src/db.js';
@@ -19,7 +18,7 @@ import {
   type GrantSource,
 } from '../../src/modules/credits/service.js';
 import { buildPairlyTestApp, type PairlyTestApp } from '../support/pairly-client.js';
-import { type LedgerChecker, ledgerChecker } from './ledger-invariants.js';
+import { type LedgerChecker, ledgerChecker, type Outcome, outcomeOf } from './ledger-invariants.js';
 import {
   type Account,
   type Amount,
@@ -42,13 +41,6 @@ const GRANTED_FROM: Record<GrantSource, SystemAccount> = {
 };
 const SEED = Number(process.env.LEDGER_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-/** What a caller sees: a status with a body (as sent, through JSON) or an error code. */
-interface Outcome {
-  status: number;
-  code?: string;
-  body?: Record<string, unknown>;
-  replayed?: boolean;
-}
 /** A request already sent, to replay: with the same parameters, or with other ones. */
 type Resend = (sameParams: boolean) => Promise<Outcome>;
 
@@ -70,20 +62,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function outcomeOf(call: () => Promise<OperationResult<unknown>>): Promise<Outcome> {
-  try {
-    const result = await call();
-    count(`${sending} ${result.status}${result.replayed ? ' replayed' : ''}`);
-    return {
-      status: result.status,
-      body: JSON.parse(JSON.stringify(result.body)),
-      replayed: result.replayed,
-    };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    count(`${sending} ${statusForKind(error.kind)} ${error.code}`);
-    return { status: statusForKind(error.kind), code: error.code };
-  }
+/** Settles a call, counting its answer in the tally. */
+async function counted(call: () => Promise<OperationResult<unknown>>): Promise<Outcome> {
+  const outcome = await outcomeOf(call());
+  count(
+    `${sending} ${outcome.status}${outcome.code ? ` ${outcome.code}` : outcome.replayed ? ' replayed' : ''}`,
+  );
+  return outcome;
 }
 
 async function newUsers(count: number): Promise<UserModel[]> {
@@ -162,7 +147,7 @@ async function runCommands(commands: Command[]): Promise<void> {
         };
         const ctx = context(to);
         const got = await send((same) =>
-          outcomeOf(() => credits.add(ctx, same ? input : { ...input, amount: c.amount + 1 })),
+          counted(() => credits.add(ctx, same ? input : { ...input, amount: c.amount + 1 })),
         );
         if (frozen(to)) return void expectRefused(got, 423);
         const body = expectOutcome(got, 201) as { balanceAfter: number; transfers: Array<{ id: number }> };
@@ -183,16 +168,16 @@ async function runCommands(commands: Command[]): Promise<void> {
         const got = await send((same) => {
           const v = same ? value : value + 1;
           if (c.op === 'deduct') {
-            return outcomeOf(() =>
+            return counted(() =>
               credits.deduct(ctx, { userId: payer.id, amount: v, account: from, reason: 'test' }),
             );
           }
           if (c.op === 'transfer') {
-            return outcomeOf(() =>
+            return counted(() =>
               credits.transfer(ctx, { fromUserId: payer.id, toUserId: payee.id, amount: v, from, to: c.to }),
             );
           }
-          return outcomeOf(() =>
+          return counted(() =>
             credits.chargeForMessage(ctx, {
               senderId: payer.id,
               recipientId: payee.id,
@@ -219,7 +204,7 @@ async function runCommands(commands: Command[]): Promise<void> {
         const input = { userId: owner.id, amount: value, purpose: 'call', account: c.account };
         const ctx = context(owner);
         const got = await send((same) =>
-          outcomeOf(() => holds.hold(ctx, same ? input : { ...input, amount: value + 1 })),
+          counted(() => holds.hold(ctx, same ? input : { ...input, amount: value + 1 })),
         );
         if (frozen(owner)) return void expectRefused(got, 423);
         const draws = spend(owner, c.account, value, now(), system);
@@ -248,7 +233,7 @@ async function runCommands(commands: Command[]): Promise<void> {
         if (c.op === 'release') {
           const input = { holdId: hold.id, ownerId: owner.id };
           const got = await send((same) =>
-            outcomeOf(() => holds.release(ctx, same ? input : { ...input, ownerId: null })),
+            counted(() => holds.release(ctx, same ? input : { ...input, ownerId: null })),
           );
           if (hold.status !== 'pending') return void expectOutcome(got, 409, 'hold_already_resolved');
           if (frozen(owner)) return void expectRefused(got, 423);
@@ -269,7 +254,7 @@ async function runCommands(commands: Command[]): Promise<void> {
             : { userId: (payee as UserModel).id, account: c.target.account };
         const input = { holdId: hold.id, ownerId: owner.id, amount: captured, to };
         const got = await send((same) =>
-          outcomeOf(() => holds.capture(ctx, same ? input : { ...input, amount: captured + 1 })),
+          counted(() => holds.capture(ctx, same ? input : { ...input, amount: captured + 1 })),
         );
         if (captured > hold.amount) return void expectOutcome(got, 400, 'invalid_amount');
         if (hold.status !== 'pending') return void expectOutcome(got, 409, 'hold_already_resolved');
@@ -407,7 +392,7 @@ describe('found by the property test', () => {
     const [fan] = (await newUsers(1)) as [UserModel];
     await credits.add(as(fan), { userId: fan.id, amount: 10, source: 'promotion' });
     const hold = await holds.hold(as(fan), { userId: fan.id, amount: 10, purpose: 'call' });
-    const capture = outcomeOf(() =>
+    const capture = counted(() =>
       holds.capture(as(fan), {
         holdId: hold.body.id,
         ownerId: fan.id,
