@@ -1,9 +1,10 @@
 // bench/ledger: transfers per second through the pairly credits ledger on a real PostgreSQL, against
 // the bare SQL transfer measured in the same run on the same database and pool. "Ours" is the full
-// `credits.transfer` with a fresh Idempotency-Key (operation-log insert, credits_post, operation-log
-// update, one transaction); "bare" is BEGIN, two `UPDATE credit_accounts SET balance = balance ± n`
-// (in id order) and one INSERT into a plain table, COMMIT, with no idempotency, no entries and no
-// checks. Two workloads, each with `clients` concurrent callers on a pool of as many connections:
+// `credits.transfer` with a fresh Idempotency-Key: one autocommitted statement, credits_run (claims
+// the key, posts the leg through credits_post, records the outcome), so one round trip; "bare" is
+// BEGIN, two `UPDATE credit_accounts SET balance = balance ± n` (in id order) and one INSERT into a
+// plain table, COMMIT (five round trips), with no idempotency, no entries and no checks. Two
+// workloads, each with `clients` concurrent callers on a pool of as many connections:
 // random pairs among many accounts, and one hot account (every transfer pays the same creator).
 // Variants take turns round after round; each phase is time-bounded after a warm-up. Besides
 // throughput and latency it prints where the time goes (CPU per transfer of this process and of the
