@@ -193,21 +193,47 @@ describe('credits under concurrency', () => {
         ),
       );
       const freezes = owners.flatMap((owner) =>
-        [0, 1, 2, 3].map((i) => credits.setFrozen(owner, (i + round) % 2 === 0)),
+        [0, 1, 2, 3].map((i) =>
+          credits.setFrozen(
+            { scope: 'system:test', idempotencyKey: randomUUID() },
+            { userId: owner, frozen: (i + round) % 2 === 0 },
+          ),
+        ),
       );
       const [outcomes] = await Promise.all([Promise.all(placed), Promise.all(freezes)]);
       expect(outcomes.every((o) => o.status === 201 || o.status === 423)).toBe(true);
 
-      await Promise.all(owners.map((owner) => credits.setFrozen(owner, false)));
+      await Promise.all(
+        owners.map((owner) =>
+          credits.setFrozen(
+            { scope: 'system:test', idempotencyKey: randomUUID() },
+            { userId: owner, frozen: false },
+          ),
+        ),
+      );
       const ids = outcomes.filter((o) => o.status === 201).map((o) => (o.body as { id: string }).id);
       const [released] = await Promise.all([
         Promise.all(
           ids.map((id) => outcomeOf(holds.release(as(randomUUID()), { holdId: id, ownerId: null }))),
         ),
-        Promise.all(owners.map((owner) => credits.setFrozen(owner, round % 2 === 0))),
+        Promise.all(
+          owners.map((owner) =>
+            credits.setFrozen(
+              { scope: 'system:test', idempotencyKey: randomUUID() },
+              { userId: owner, frozen: round % 2 === 0 },
+            ),
+          ),
+        ),
       ]);
       expect(released.every((o) => o.status === 200 || o.status === 423)).toBe(true);
-      await Promise.all(owners.map((owner) => credits.setFrozen(owner, false)));
+      await Promise.all(
+        owners.map((owner) =>
+          credits.setFrozen(
+            { scope: 'system:test', idempotencyKey: randomUUID() },
+            { userId: owner, frozen: false },
+          ),
+        ),
+      );
     }
   });
 
@@ -248,10 +274,17 @@ describe('credits under concurrency', () => {
       for (const { owner, first } of rounds) {
         const [placed] = await whileLocked(first, [
           () => outcomeOf(holds.hold(as(owner), { userId: owner, amount: 1, purpose: 'call' })),
-          () => credits.setFrozen(owner, true),
+          () =>
+            credits.setFrozen(
+              { scope: 'system:test', idempotencyKey: randomUUID() },
+              { userId: owner, frozen: true },
+            ),
         ]);
         expect([201, 423]).toContain(placed.status);
-        await credits.setFrozen(owner, false);
+        await credits.setFrozen(
+          { scope: 'system:test', idempotencyKey: randomUUID() },
+          { userId: owner, frozen: false },
+        );
       }
     },
   );

@@ -138,12 +138,12 @@ describe('issue 14: the expiry sweep', () => {
   it('leaves a frozen account alone until it is unfrozen', async () => {
     const fan = await signUp(t, 'fan');
     await grant(fan, 9, DAY);
-    await s.credits.setFrozen(fan.id, true);
+    await s.credits.setFrozen(systemCall(), { userId: fan.id, frozen: true });
     t.clock.advance(DAY + MINUTE);
     await runJob(t, CREDIT_EXPIRY_QUEUE);
     expect(await balanceOf(t, fan.id)).toBe(9);
 
-    await s.credits.setFrozen(fan.id, false);
+    await s.credits.setFrozen(systemCall(), { userId: fan.id, frozen: false });
     await runJob(t, CREDIT_EXPIRY_QUEUE);
     expect(await expiredAmounts(t, fan.id)).toEqual([9]);
     expect(await balanceOf(t, fan.id)).toBe(0);

@@ -270,7 +270,10 @@ async function runCommands(commands: Command[]): Promise<void> {
       }
       case 'freeze': {
         count('freeze');
-        await credits.setFrozen(userAt(c.user).id, c.frozen);
+        await credits.setFrozen(
+          { scope: 'system:test', idempotencyKey: randomUUID() },
+          { userId: userAt(c.user).id, frozen: c.frozen },
+        );
         userAt(c.user).frozen = c.frozen;
         return;
       }

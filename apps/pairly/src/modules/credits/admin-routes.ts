@@ -33,10 +33,9 @@ import {
   TransactionsQuery,
   UserParams,
 } from './schemas.js';
-import { auditWithin, type OperationContext, type Receipt } from './service.js';
+import type { OperationContext, Receipt } from './service.js';
 
 const tags = ['credits (staff)'];
-const ACCOUNT_KINDS = ['spendable', 'earnings', 'held'] as const;
 
 const ownAccount = () =>
   new AppError({
@@ -298,34 +297,16 @@ export function registerCreditAdminRoutes(
       const { userId } = request.params;
       const { frozen, reason } = request.body;
       refuseOwnAccount(request, userId);
-      // Every account is opened first (unknown users are a 404), so none escapes the freeze.
-      for (const kind of ACCOUNT_KINDS) await credits.accountOf(userId, kind);
-      const { scope, idempotencyKey } = operationContext(request);
-      const result = await credits.operations.run(
-        { scope, key: idempotencyKey, operation: 'set_frozen', params: { userId, frozen, reason } },
-        async (trx) => {
-          const before = await trx
-            .selectFrom('credit_accounts')
-            .select('frozen')
-            .where('owner_id', '=', userId)
-            .orderBy('id') // id order, as credits_post locks: a freeze racing a hold never deadlocks
-            .forUpdate()
-            .execute();
-          await trx.updateTable('credit_accounts').set({ frozen }).where('owner_id', '=', userId).execute();
-          const wasFrozen = before.some((row) => row.frozen);
-          await auditWithin(
-            trx,
-            context.clock,
-            staffContext(request, frozen ? 'credits.freeze' : 'credits.unfreeze', () => ({
-              userId,
-              after: { frozen, reason },
-              before: { frozen: wasFrozen },
-            })),
-            null,
-          );
-          return { status: 200, body: { userId, frozen, wasFrozen } };
-        },
+      const audited = staffContext(
+        request,
+        frozen ? 'credits.freeze' : 'credits.unfreeze',
+        (body: { wasFrozen: boolean }) => ({
+          userId,
+          after: { frozen, reason },
+          before: { frozen: body.wasFrozen },
+        }),
       );
+      const result = await credits.setFrozen(audited, { userId, frozen, reason });
       return sendResult(reply, result, (body) => ({ userId: body.userId, frozen: body.frozen }));
     },
   );

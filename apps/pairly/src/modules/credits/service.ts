@@ -11,7 +11,6 @@ import {
   type IdentitySchema,
   type RequestOrigin,
   recordAudit,
-  withTransaction,
 } from '@app/platform';
 import type { Transaction } from 'kysely';
 import { type PairlySchema, pairlyDb } from '../../db.js';
@@ -333,21 +332,41 @@ export function createCreditsService(
       };
     },
 
-    /** Freezes or unfreezes every account of a user: a frozen account neither pays nor receives (423). */
-    async setFrozen(userId: string, frozen: boolean): Promise<void> {
-      for (const kind of ['spendable', 'earnings', 'held'] as const) await accountOf(userId, kind);
-      // Fix: the rows are locked in id order first, as credits_post locks them; a bare UPDATE locked
-      // them in scan order and could deadlock with a hold or release (concurrency.test.ts).
-      await withTransaction(db as Database<PairlySchema>, async (trx) => {
-        await trx
-          .selectFrom('credit_accounts')
-          .select('id')
-          .where('owner_id', '=', userId)
-          .orderBy('id')
-          .forUpdate()
-          .execute();
-        await trx.updateTable('credit_accounts').set({ frozen }).where('owner_id', '=', userId).execute();
-      });
+    /**
+     * Freezes or unfreezes every account of a user, once per key (and audited, for staff): a frozen
+     * account neither pays nor receives (423). All three accounts are opened first, so none escapes.
+     */
+    async setFrozen(
+      context: OperationContext,
+      input: { userId: string; frozen: boolean; reason?: string },
+    ): Promise<OperationResult<{ userId: string; frozen: boolean; wasFrozen: boolean }>> {
+      for (const kind of ['spendable', 'earnings', 'held'] as const) await accountOf(input.userId, kind);
+      return log.run(
+        { scope: context.scope, key: context.idempotencyKey, operation: 'set_frozen', params: input },
+        async (trx) => {
+          // Locked in id order first, as credits_post locks them: a bare UPDATE locked them in scan
+          // order and could deadlock with a hold or release (concurrency.test.ts).
+          const before = await trx
+            .selectFrom('credit_accounts')
+            .select('frozen')
+            .where('owner_id', '=', input.userId)
+            .orderBy('id')
+            .forUpdate()
+            .execute();
+          await trx
+            .updateTable('credit_accounts')
+            .set({ frozen: input.frozen })
+            .where('owner_id', '=', input.userId)
+            .execute();
+          const body = {
+            userId: input.userId,
+            frozen: input.frozen,
+            wasFrozen: before.some((row) => row.frozen),
+          };
+          await auditWithin(trx, clock, context, body);
+          return { status: 200, body };
+        },
+      );
     },
   };
 }
