@@ -107,7 +107,9 @@ describe.skipIf(!onServer)('credits chaos: killed sessions and lost commits on P
   let database: string;
 
   beforeAll(async () => {
-    console.log(`credits chaos seed ${seed} (CHAOS_SEED=${seed} reproduces the transfers and the faults)`);
+    console.log(
+      `credits chaos seed ${seed} (CHAOS_SEED=${seed} reproduces the transfers and the fault delays; where a kill lands depends on timing)`,
+    );
     t = await buildPairlyTestApp();
     const { rows } = await t.db.executeSql('select current_database() as name');
     database = (rows[0] as { name: string }).name;

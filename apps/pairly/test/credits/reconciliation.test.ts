@@ -8,6 +8,7 @@ import { pairlyDb } from '../../src/db.js';
 import { checkLedger } from '../../src/modules/credits/reconciliation.js';
 import { CREDIT_EXPIRY_QUEUE, LEDGER_CHECK_QUEUE } from '../../src/modules/credits/sweeps.js';
 import { type PairlyTestApp, signUp, type TestUser } from '../support/pairly-client.js';
+import { transferCount } from './http-support.js';
 import {
   balanceOf,
   buildSweepTestApp,
@@ -79,14 +80,6 @@ async function accountOf(user: TestUser) {
     .executeTakeFirstOrThrow();
 }
 
-async function transferCount(): Promise<number> {
-  const row = await pairlyDb(t.db)
-    .selectFrom('credit_transfers')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** Tampers with a stored balance as a hand-written UPDATE would, runs `check`, then puts it back. */
 async function withTamperedBalance(user: TestUser, by: number, check: (accountId: string) => Promise<void>) {
   const { id } = await accountOf(user);
@@ -113,7 +106,7 @@ describe('issue 14: the ledger drift check', () => {
   it('reports a balance changed directly in SQL by metric and alert, and does not repair it', async () => {
     await withTamperedBalance(fan, 5, async (accountId) => {
       const before = await accountOf(fan);
-      const transfersBefore = await transferCount();
+      const transfersBefore = await transferCount(t);
       const findings = await checkLedger(t.db);
       expect(findings.drift).toEqual([
         { accountId, balance: before.balance, fromEntries: before.balance - 5 },
@@ -132,7 +125,7 @@ describe('issue 14: the ledger drift check', () => {
         drift: [{ accountId, balance: before.balance, fromEntries: before.balance - 5, difference: 5 }],
       });
       expect(await accountOf(fan)).toEqual(before);
-      expect(await transferCount()).toBe(transfersBefore);
+      expect(await transferCount(t)).toBe(transfersBefore);
     });
 
     await runJob(t, LEDGER_CHECK_QUEUE);

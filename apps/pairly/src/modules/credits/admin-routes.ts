@@ -239,10 +239,11 @@ export function registerCreditAdminRoutes(
     async (request, reply) => {
       const { amount, to, reason } = request.body;
       refuseOwnAccount(request, 'userId' in to ? to.userId : undefined);
-      const audited = staffContext(request, 'credits.hold_capture', (body: Hold) => {
-        refuseOwnAccount(request, body.ownerId);
-        return { userId: body.ownerId, after: { holdId: body.id, amount, to, reason } };
-      });
+      refuseOwnAccount(request, (await holds.get(request.params.holdId, null)).ownerId);
+      const audited = staffContext(request, 'credits.hold_capture', (body: Hold) => ({
+        userId: body.ownerId,
+        after: { holdId: body.id, amount, to, reason },
+      }));
       const result = await holds.capture(audited, {
         holdId: request.params.holdId,
         ownerId: null,
@@ -270,10 +271,11 @@ export function registerCreditAdminRoutes(
     },
     async (request, reply) => {
       const { reason } = request.body;
-      const audited = staffContext(request, 'credits.hold_release', (body: Hold) => {
-        refuseOwnAccount(request, body.ownerId);
-        return { userId: body.ownerId, after: { holdId: body.id, amount: body.amount, reason } };
-      });
+      refuseOwnAccount(request, (await holds.get(request.params.holdId, null)).ownerId);
+      const audited = staffContext(request, 'credits.hold_release', (body: Hold) => ({
+        userId: body.ownerId,
+        after: { holdId: body.id, amount: body.amount, reason },
+      }));
       const result = await holds.release(audited, { holdId: request.params.holdId, ownerId: null, reason });
       return sendResult(reply, result, presentHold);
     },

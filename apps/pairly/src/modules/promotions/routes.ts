@@ -6,13 +6,13 @@
 import { caller, type PlatformServer, problemResponses, requestOrigin } from '@app/platform';
 import type { FastifyRequest } from 'fastify';
 import type { PairlyContext } from '../context.js';
+import { IdempotencyHeaders, sendResult } from '../credits/idempotency-header.js';
 import {
   CodeBody,
   CodeListQuery,
   CodePage,
   CodeParams,
   createCodeBody,
-  IdempotencyHeaders,
   RedeemBody,
   RedemptionBody,
 } from './schemas.js';
@@ -123,10 +123,10 @@ export function registerPromotionRoutes(app: PlatformServer, context: PairlyCont
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
+      const key = request.headers['idempotency-key'] as string;
       const result = await promotions.redeem(actor(request), key, request.body.code);
-      // A redemption, first or replayed, is a 201; refusals (replayed ones too) are thrown.
-      return reply.code(201).send(result.body);
+      // A redemption, first or replayed, answers its stored status; refusals (replayed ones too) are thrown.
+      return sendResult(reply, result, (body) => body);
     },
   );
 }

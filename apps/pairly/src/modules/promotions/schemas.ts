@@ -22,14 +22,6 @@ export const CodeParams = Type.Object(
   { additionalProperties: false },
 );
 
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({
-    minLength: 1,
-    maxLength: 255,
-    description: 'Client key: the same key replays the first result; another body with it is a 409.',
-  }),
-});
-
 export function createCodeBody(maxAmount: number) {
   return Type.Object(
     {
