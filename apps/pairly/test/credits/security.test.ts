@@ -106,6 +106,21 @@ describe("one user and another's credits", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("answers 404 the other way round too: a fan cannot read or release a creator's hold", async () => {
+    const bobHold = (await hold(t, bob, 40)).id;
+    const before = await snapshot();
+    const read = await t.app.inject({
+      method: 'GET',
+      url: `/credits/holds/${bobHold}`,
+      headers: alice.headers,
+    });
+    expectProblem(read, 404, 'hold_not_found');
+    const release = await keyed(t, alice, { method: 'POST', url: `/credits/holds/${bobHold}/release` });
+    expectProblem(release, 404, 'hold_not_found');
+    expect(await snapshot()).toEqual(before);
+    expect((await balanceOf(t, bob)).held).toBe(40);
+  });
+
   it('never shows a user the staff reason behind a movement, while staff see it', async () => {
     const mine = await t.app.inject({ method: 'GET', url: '/credits/transactions', headers: alice.headers });
     const serialised = JSON.stringify(mine.json());

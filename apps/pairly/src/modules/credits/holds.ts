@@ -131,9 +131,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
         expiresAt?: Date;
       },
     ): Promise<OperationResult<Hold>> {
-      if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > maxAmount) {
-        throw invalidAmount('amount', `amount must be a whole number of credits from 1 to ${maxAmount}.`);
-      }
+      credits.checkAmount(input.amount);
       const source = await credits.accountOf(input.userId, input.account ?? 'spendable');
       const held = await credits.accountOf(input.userId, 'held');
       return credits.operations.run(

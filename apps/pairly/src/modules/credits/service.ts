@@ -184,6 +184,8 @@ export function createCreditsService(
   return {
     operations: log,
     accountOf,
+    /** The one amount rule (a positive whole number up to the maximum), for modules that move credits. */
+    checkAmount,
 
     /** Credits a user's spendable account from a purchase, a promotion or a refund, optionally expiring. */
     async add(

@@ -19,7 +19,6 @@ import { type PairlySchema, pairlyDb } from '../../db.js';
 import type { PairlyContext } from '../context.js';
 import type { OperationResult } from '../credits/idempotency.js';
 import { type PostedTransfer, postLegs } from '../credits/ledger.js';
-import { invalidAmount } from '../credits/service.js';
 import {
   GiftRefused,
   giftNotFound,
@@ -63,7 +62,6 @@ export function createGiftService(context: PairlyContext) {
   const { db, clock, credits, identity } = context;
   const kysely = pairlyDb(db);
   const rules = giftRules(context.options.gifts);
-  const maxAmount = context.creditsOptions.maxAmount;
 
   async function audit(
     trx: Transaction<PairlySchema> | null,
@@ -83,9 +81,7 @@ export function createGiftService(context: PairlyContext) {
       idempotencyKey: string,
       origin: RequestOrigin,
     ): Promise<OperationResult<GiftReceipt>> {
-      if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > maxAmount) {
-        throw invalidAmount('amount', `amount must be a whole number of credits from 1 to ${maxAmount}.`);
-      }
+      credits.checkAmount(input.amount);
       if (input.recipientId === senderId) throw giftToSelf();
       const recipient = await kysely
         .selectFrom('auth_users')
