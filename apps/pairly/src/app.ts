@@ -5,19 +5,26 @@ import { fileURLToPath } from 'node:url';
 import {
   type AppDefinition,
   createIdentity,
+  createRealtimeGateway,
   identityMigrations,
   registerBanAdminRoutes,
   registerIdentityRoutes,
 } from '@app/platform';
 import { pairlyDb } from './db.js';
-import type { PairlyAppOptions, PairlyContext } from './modules/context.js';
+import type { PairlyAppOptions, PairlyBaseContext, PairlyContext } from './modules/context.js';
 import { createHolds } from './modules/credits/holds.js';
 import { registerCreditRoutes } from './modules/credits/routes.js';
 import { createCreditsService, DEFAULT_CREDITS_OPTIONS } from './modules/credits/service.js';
 import { registerCreditSweeps } from './modules/credits/sweeps.js';
 import { registerGiftRoutes } from './modules/gifts/routes.js';
 import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
+import { registerMessaging } from './modules/messaging/register.js';
+import { createMessaging } from './modules/messaging/service.js';
+import { registerPresence } from './modules/presence/register.js';
+import { createPresence } from './modules/presence/service.js';
 import { registerPromotionRoutes } from './modules/promotions/routes.js';
+import { registerSafety } from './modules/safety/register.js';
+import { createSafety } from './modules/safety/service.js';
 
 export type { PairlyAppOptions };
 
@@ -48,7 +55,11 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
       const creditsOptions = { ...DEFAULT_CREDITS_OPTIONS, ...options.credits };
       const credits = createCreditsService(db, clock, creditsOptions);
       const holds = createHolds(pairlyDb(db), credits, clock, creditsOptions.maxAmount);
-      const context: PairlyContext = {
+      const realtime = await createRealtimeGateway(app, dependencies, {
+        identity,
+        ...options.realtime,
+      });
+      const base: PairlyBaseContext = {
         db,
         clock,
         logger,
@@ -57,12 +68,23 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
         credits,
         holds,
         creditsOptions,
+        realtime,
         options,
       };
+      const safety = createSafety(base);
+      const messaging = createMessaging({ ...base, safety });
+      const presence = createPresence({
+        ...base,
+        interestedPeers: (userId) => messaging.partnersOf(userId),
+      });
+      const context: PairlyContext = { ...base, safety, messaging, presence };
       registerCreditRoutes(app, context);
       registerCreditSweeps(app, context);
       registerPromotionRoutes(app, context);
       registerGiftRoutes(app, context);
+      registerSafety(app, context);
+      registerMessaging(app, context);
+      registerPresence(app, context);
     },
   };
 }

@@ -14,6 +14,7 @@ export * from './kv/index.js';
 export * from './log/index.js';
 export * from './net/index.js';
 export * from './ratelimit/index.js';
+export * from './realtime/index.js';
 export type { AppDefinition } from './runtime/app-definition.js';
 export { buildApp } from './runtime/build-app.js';
 export { type OperatorApp, runOperatorCli } from './runtime/operator-cli.js';

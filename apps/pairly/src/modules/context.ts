@@ -1,10 +1,26 @@
 // Owns what every pairly module is built from: the platform's dependencies, the identity service,
-// the credits services other modules move money through, and the app's options. Each module's
+// the credits services other modules move money through, the realtime gateway, the services
+// modules ask each other (safety, messaging, presence) and the app's options. Each module's
 // `register…` function takes the server and this one context, so app.ts stays a list.
-import type { Clock, Database, Identity, IdentityOptions, JobRunner, Logger } from '@app/platform';
+import type {
+  Clock,
+  Database,
+  Identity,
+  IdentityOptions,
+  JobRunner,
+  Logger,
+  RealtimeGateway,
+  RealtimeOptions,
+} from '@app/platform';
 import type { Holds } from './credits/holds.js';
 import type { CreditsOptions, CreditsService } from './credits/service.js';
 import type { GiftRulesOptions } from './gifts/fraud.js';
+import type { MessagingOptions } from './messaging/options.js';
+import type { Messaging } from './messaging/service.js';
+import type { PresenceOptions } from './presence/options.js';
+import type { Presence } from './presence/service.js';
+import type { SafetyOptions } from './safety/options.js';
+import type { Safety } from './safety/service.js';
 
 export interface PairlyAppOptions {
   /** Password hashing cost; tests lower it, production keeps the defaults. */
@@ -17,9 +33,18 @@ export interface PairlyAppOptions {
   gifts?: GiftRulesOptions;
   /** Promo codes: the most credits one code may grant in all (amount × maxRedemptions); default 10,000,000. */
   promotions?: { maxBudgetPerCode?: number };
+  /** WebSocket gateway limits (sizes, rates, sockets per user, timeouts); unset ones keep their defaults. */
+  realtime?: Partial<RealtimeOptions>;
+  /** Unsend window and other messaging rules. */
+  messaging?: Partial<MessagingOptions>;
+  /** Report thresholds that restrict a sender pending review. */
+  safety?: Partial<SafetyOptions>;
+  /** Heartbeat, away and grace timings. */
+  presence?: Partial<PresenceOptions>;
 }
 
-export interface PairlyContext {
+/** What every module's service is built from. */
+export interface PairlyBaseContext {
   db: Database;
   clock: Clock;
   logger: Logger;
@@ -28,5 +53,12 @@ export interface PairlyContext {
   credits: CreditsService;
   holds: Holds;
   creditsOptions: CreditsOptions;
+  realtime: RealtimeGateway;
   options: PairlyAppOptions;
+}
+
+export interface PairlyContext extends PairlyBaseContext {
+  safety: Safety;
+  messaging: Messaging;
+  presence: Presence;
 }

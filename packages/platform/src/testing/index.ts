@@ -10,4 +10,11 @@ export { captureLogs, type LogCapture } from './log-capture.js';
 export { type DocumentedSecuritySuite, describeDocumentedSecurity } from './openapi-security.js';
 export { hasPostgresServer, type OwnPostgres, startOwnPostgres } from './own-postgres.js';
 export { freePort, hasRedisServer, type OwnRedis, serviceAvailable, startOwnRedis } from './own-services.js';
+export {
+  type ClosedWith,
+  type Frame,
+  openRealtimeClient,
+  type RealtimeClientOptions,
+  type RealtimeTestClient,
+} from './realtime-client.js';
 export { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';

@@ -1,0 +1,12 @@
+// The realtime gateway: one WebSocket endpoint per app, cross-instance fan-out, ordered streams.
+export { createRealtimeGateway } from './gateway.js';
+export { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from './options.js';
+export type {
+  Delivery,
+  FrameHandler,
+  FrameHandlerOptions,
+  OutgoingEvent,
+  RealtimeConnection,
+  RealtimeGateway,
+  StreamSource,
+} from './types.js';
