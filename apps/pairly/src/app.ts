@@ -18,6 +18,7 @@ import { createCreditsService, DEFAULT_CREDITS_OPTIONS } from './modules/credits
 import { registerCreditSweeps } from './modules/credits/sweeps.js';
 import { registerGiftRoutes } from './modules/gifts/routes.js';
 import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
+import { registerMessageInteractions } from './modules/messaging/interactions/register.js';
 import { registerMessaging } from './modules/messaging/register.js';
 import { createMessaging } from './modules/messaging/service.js';
 import { registerPresence } from './modules/presence/register.js';
@@ -84,6 +85,7 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
       registerGiftRoutes(app, context);
       registerSafety(app, context);
       registerMessaging(app, context);
+      registerMessageInteractions(app, context);
       registerPresence(app, context);
     },
   };
