@@ -29,6 +29,8 @@ export interface TestApp {
   jobs: JobRunner;
   clock: FakeClock;
   logs: LogCapture;
+  /** The prefix of this app's Redis keys and channels (shared by its peers). */
+  keyPrefix: string;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,13 @@ export interface TestAppOptions {
    * apps the same one to share their state, as instances of one deployment do. Default: unique.
    */
   keyPrefix?: string;
+  /**
+   * Another instance of the same deployment: this app shares its database and clock, and its
+   * key-value store (the same in-process store embedded; its own connection to the same keys with
+   * Redis), as two app instances behind a load balancer do. The first instance owns what is shared:
+   * close it last.
+   */
+  peerOf?: TestApp;
 }
 
 // Tests send far more requests from one address than any client should: limits, bans and load
@@ -60,7 +69,8 @@ export async function buildTestApp(
   const dataDir = mkdtempSync(join(tmpdir(), `${definition.name}-test-`));
   // An outage test points the app (key-value store and limiter alike) at a Redis of its own.
   const redisUrl = options.env?.REDIS_URL ?? process.env.REDIS_URL;
-  const keyPrefix = options.keyPrefix ?? `test:${randomUUID()}:`;
+  const peer = options.peerOf;
+  const keyPrefix = peer?.keyPrefix ?? options.keyPrefix ?? `test:${randomUUID()}:`;
   const config = loadConfig({
     appName: definition.name,
     defaultPort: 0,
@@ -81,12 +91,15 @@ export async function buildTestApp(
     service: config.appName,
     destination: logs.stream,
   });
-  const db = await createTestDatabase(testAppMigrations(definition));
-  const kv = await createKeyValueStore({
-    ...(redisUrl ? { url: redisUrl, keyPrefix } : {}),
-    onError: (error) => logger.error({ event: 'kv_error', err: error }, 'key-value store error'),
-  });
-  const clock = createFakeClock();
+  const db = peer?.db ?? (await createTestDatabase(testAppMigrations(definition)));
+  const ownsKv = !peer || redisUrl !== undefined;
+  const kv = ownsKv
+    ? await createKeyValueStore({
+        ...(redisUrl ? { url: redisUrl, keyPrefix } : {}),
+        onError: (error) => logger.error({ event: 'kv_error', err: error }, 'key-value store error'),
+      })
+    : peer.kv;
+  const clock = peer?.clock ?? createFakeClock();
   const jobs = createJobRunner(db, logger);
   const app = await buildApp(definition, { config, logger, db, kv, jobs, clock });
   await jobs.start();
@@ -98,10 +111,11 @@ export async function buildTestApp(
     jobs,
     clock,
     logs,
+    keyPrefix,
     async close() {
       await app.close();
       await jobs.stop();
-      await Promise.all([kv.close(), db.close()]);
+      await Promise.all([ownsKv ? kv.close() : undefined, peer ? undefined : db.close()]);
       await flush();
       rmSync(dataDir, { recursive: true, force: true });
     },
