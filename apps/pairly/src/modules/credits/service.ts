@@ -67,6 +67,20 @@ export async function auditWithin(
   });
 }
 
+export interface MessageChargeInput {
+  senderId: string;
+  recipientId: string;
+  messageId: string;
+  price: number;
+}
+
+export interface MessageChargePlan {
+  operation: 'message_charge';
+  params: MessageChargeInput;
+  payerAccountId: string;
+  legs: Leg[];
+}
+
 export type GrantSource = 'purchase' | 'promotion' | 'refund';
 
 export interface Receipt {
@@ -181,6 +195,40 @@ export function createCreditsService(
     );
   }
 
+  /**
+   * What charging for a message posts (the operation name, its parameters for the request hash,
+   * the payer's account and the legs), for callers that post it inside their own statement
+   * (messaging stores the message and runs `credits_run` in one transaction).
+   */
+  async function messageChargePlan(input: MessageChargeInput): Promise<MessageChargePlan> {
+    checkAmount(input.price, 'price');
+    if (input.senderId === input.recipientId) {
+      throw new AppError({
+        kind: 'invalid_input',
+        code: 'transfer_to_self',
+        detail: 'A message to oneself is not charged.',
+        fields: [{ path: '/body/recipientId', message: 'must be another user' }],
+      });
+    }
+    const fee = Math.floor((input.price * options.messageFeeBps) / 10_000);
+    const from = await accountOf(input.senderId, 'spendable');
+    const to = await accountOf(input.recipientId, 'earnings');
+    const memo = { messageId: input.messageId };
+    return {
+      operation: 'message_charge',
+      params: input,
+      payerAccountId: from,
+      legs: [
+        ...(input.price - fee > 0
+          ? [{ debit: from, credit: to, amount: input.price - fee, kind: 'message', memo }]
+          : []),
+        ...(fee > 0
+          ? [{ debit: from, credit: SYSTEM_ACCOUNTS.platform_fees, amount: fee, kind: 'message_fee', memo }]
+          : []),
+      ],
+    };
+  }
+
   return {
     operations: log,
     accountOf,
@@ -279,31 +327,14 @@ export function createCreditsService(
      * recipient's earnings, the fee to the fee account. Keyed by the message, so a resent message is
      * charged once.
      */
+    messageChargePlan,
+
     async chargeForMessage(
       context: OperationContext,
-      input: { senderId: string; recipientId: string; messageId: string; price: number },
+      input: MessageChargeInput,
     ): Promise<OperationResult<Receipt>> {
-      checkAmount(input.price, 'price');
-      if (input.senderId === input.recipientId) {
-        throw new AppError({
-          kind: 'invalid_input',
-          code: 'transfer_to_self',
-          detail: 'A message to oneself is not charged.',
-          fields: [{ path: '/body/recipientId', message: 'must be another user' }],
-        });
-      }
-      const fee = Math.floor((input.price * options.messageFeeBps) / 10_000);
-      const from = await accountOf(input.senderId, 'spendable');
-      const to = await accountOf(input.recipientId, 'earnings');
-      const memo = { messageId: input.messageId };
-      return post(context, 'message_charge', input, from, [
-        ...(input.price - fee > 0
-          ? [{ debit: from, credit: to, amount: input.price - fee, kind: 'message', memo }]
-          : []),
-        ...(fee > 0
-          ? [{ debit: from, credit: SYSTEM_ACCOUNTS.platform_fees, amount: fee, kind: 'message_fee', memo }]
-          : []),
-      ]);
+      const plan = await messageChargePlan(input);
+      return post(context, plan.operation, plan.params, plan.payerAccountId, plan.legs);
     },
 
     async balance(userId: string): Promise<Balance> {
