@@ -6,6 +6,7 @@ import { createRedisStore } from './redis.js';
 import type { KeyValueStore } from './types.js';
 
 export type { KeyValueStore, MessageHandler, SetOptions } from './types.js';
+export { READ_MANY_MAX_KEYS } from './types.js';
 
 export interface KeyValueStoreOptions {
   url?: string;

@@ -1,9 +1,10 @@
 // Owns the in-process key-value store, the embedded default: Redis semantics (integer-only
-// increments, TTL set only on creation, asynchronous pub/sub) on a Map, timed by an injectable clock.
-// Expired keys are dropped when read and by a full sweep once writes since the last sweep reach
-// the number of stored keys, so memory stays bounded at amortised O(1) per write without timers.
+// increments, TTL set only on creation, asynchronous pub/sub, lease sets that live as long as their
+// longest lease) on a Map, timed by an injectable clock. Expired keys and leases are dropped when
+// read, and expired keys also by a full sweep once writes since the last sweep reach the number of
+// stored keys, so memory stays bounded at amortised O(1) per write without timers.
 import { type Clock, systemClock } from '../time/clock.js';
-import { assertTtl, type KeyValueStore, type Subscription } from './types.js';
+import { assertName, assertTtl, type KeyValueStore, readManyKeys, type Subscription } from './types.js';
 
 export interface MemoryStoreOptions {
   clock?: Clock;
@@ -11,10 +12,26 @@ export interface MemoryStoreOptions {
   onError: (error: unknown) => void;
 }
 
+/** A lease set: each member with the epoch ms at which its lease ends. */
+type Leases = Map<string, number>;
+
 interface Entry {
-  value: string;
-  /** Epoch ms at which the key is gone, null for no expiry. */
+  value: string | Leases;
+  /** Epoch ms at which the key is gone, null for no expiry; a lease set's is its longest lease's end. */
   expiresAt: number | null;
+}
+
+type LeaseEntry = Entry & { value: Leases };
+
+/** What Redis answers as WRONGTYPE: a value read as a lease set, or the other way round. */
+function wrongType(key: string, holds: 'a value' | 'a lease set'): Error {
+  return new Error(`${key} holds ${holds}, not the kind of data asked for`);
+}
+
+function longestLease(leases: Leases): number {
+  let longest = 0;
+  for (const endsAt of leases.values()) longest = Math.max(longest, endsAt);
+  return longest;
 }
 
 const INTEGER = /^-?(0|[1-9]\d*)$/;
@@ -55,12 +72,29 @@ export function createMemoryStore(options: MemoryStoreOptions): KeyValueStore {
 
   const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? null : now() + ttlMs);
 
+  /** The live value at `key`, null when there is none. */
+  function liveValue(key: string): string | null {
+    const value = live(key)?.value;
+    if (value instanceof Map) throw wrongType(key, 'a lease set');
+    return value ?? null;
+  }
+
+  /** The lease set at `key` with its expired leases dropped, undefined when there is none. */
+  function leaseEntry(key: string): LeaseEntry | undefined {
+    const entry = live(key);
+    if (entry === undefined) return undefined;
+    if (!(entry.value instanceof Map)) throw wrongType(key, 'a value');
+    const at = now();
+    for (const [member, endsAt] of entry.value) if (endsAt <= at) entry.value.delete(member);
+    return entry as LeaseEntry;
+  }
+
   return {
     kind: 'memory',
 
     async get(key) {
       assertOpen();
-      return live(key)?.value ?? null;
+      return liveValue(key);
     },
 
     async set(key, value, { ttlMs, onlyIfAbsent = false } = {}) {
@@ -81,8 +115,9 @@ export function createMemoryStore(options: MemoryStoreOptions): KeyValueStore {
       assertTtl(ttlMs);
       if (!Number.isSafeInteger(by)) throw new RangeError(`increment must be a whole number, got ${by}`);
       const entry = live(key);
-      if (entry && !INTEGER.test(entry.value)) throw new Error(`value of ${key} is not an integer`);
-      const next = Number(entry?.value ?? 0) + by;
+      const current = liveValue(key);
+      if (current !== null && !INTEGER.test(current)) throw new Error(`value of ${key} is not an integer`);
+      const next = Number(current ?? 0) + by;
       if (!Number.isSafeInteger(next)) throw new RangeError(`incrementing ${key} would overflow`);
       write(key, { value: String(next), expiresAt: entry ? entry.expiresAt : expiry(ttlMs) });
       return next;
@@ -126,6 +161,39 @@ export function createMemoryStore(options: MemoryStoreOptions): KeyValueStore {
         if (subscriptions.size === 0 && channels.get(channel) === subscriptions) channels.delete(channel);
       };
     },
+
+    async leaseSet(key, member, ttlMs) {
+      assertOpen();
+      assertName('key', key);
+      assertName('member', member);
+      assertTtl(ttlMs, true);
+      const leases = leaseEntry(key)?.value ?? new Map();
+      leases.set(member, now() + ttlMs);
+      write(key, { value: leases, expiresAt: longestLease(leases) });
+    },
+
+    async leaseDrop(key, member) {
+      assertOpen();
+      assertName('key', key);
+      assertName('member', member);
+      const entry = leaseEntry(key);
+      if (!entry?.value.delete(member)) return false;
+      if (entry.value.size === 0) entries.delete(key);
+      else entry.expiresAt = longestLease(entry.value);
+      return true;
+    },
+
+    async readMany(request) {
+      assertOpen();
+      const keys = readManyKeys(request);
+      return {
+        values: keys.values.map(liveValue),
+        leases: keys.leases.map((key) => [...(leaseEntry(key)?.value.keys() ?? [])]),
+      };
+    },
+
+    // Pub/sub never leaves the process, so no message is ever lost and listeners never run.
+    onSubscriptionsRestored: () => () => {},
 
     async ping() {
       assertOpen();

@@ -1,8 +1,12 @@
 // Owns the Redis key-value store (REDIS_URL) on ioredis: one connection for commands and a second,
 // opened on the first subscribe, for pub/sub. Commands fail fast while Redis is unreachable (no
 // offline queue, 2 s timeouts) and reconnection happens in the background; an unreachable server at
-// start-up rejects within seconds and leaves no reconnect loop behind.
-import { Redis } from 'ioredis';
+// start-up rejects within seconds and leaves no reconnect loop behind. After the subscriber connection
+// comes back, this store (not ioredis) subscribes again to every channel in use and only then tells
+// the onSubscriptionsRestored listeners, which refetch what was published while it was down.
+// Lease sets and readMany live in redis-leases.ts.
+import { Redis, type RedisOptions } from 'ioredis';
+import { redisLeaseOperations } from './redis-leases.js';
 import { assertTtl, type KeyValueStore, type Subscription } from './types.js';
 
 export interface RedisStoreOptions {
@@ -42,10 +46,14 @@ function printable(url: string): string {
  * Opens a connection, or rejects naming the cause. Until the first connect succeeds the client does
  * not retry, so a failed start leaves no reconnect timer behind; afterwards it reconnects with backoff.
  */
-async function connect(url: string, onError: (error: unknown) => void, keyPrefix = ''): Promise<Redis> {
+async function connect(
+  url: string,
+  onError: (error: unknown) => void,
+  extra: Pick<RedisOptions, 'keyPrefix' | 'connectionName' | 'autoResubscribe'> = {},
+): Promise<Redis> {
   let connected = false;
   const client = new Redis(url, {
-    keyPrefix,
+    ...extra,
     lazyConnect: true,
     connectTimeout: 2_000,
     commandTimeout: 2_000,
@@ -89,10 +97,11 @@ async function shutDown(client: Redis): Promise<void> {
 
 export async function createRedisStore(options: RedisStoreOptions): Promise<KeyValueStore> {
   const { url, keyPrefix = '', onError } = options;
-  const client = (await connect(url, onError, keyPrefix)) as ScriptedRedis;
+  const client = (await connect(url, onError, { keyPrefix })) as ScriptedRedis;
   client.defineCommand('kvIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
 
   const channels = new Map<string, Channel>();
+  const restoredListeners = new Set<() => void>();
   let subscriber: Promise<Redis> | undefined;
   let closed = false;
 
@@ -104,9 +113,36 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<KeyV
     }
   }
 
+  /**
+   * Runs on every 'ready' after the first, that is after a reconnect. A restore that fails drops the
+   * connection, so the next reconnect tries again.
+   */
+  async function restoreSubscriptions(connection: Redis): Promise<void> {
+    try {
+      const names = [...channels.keys()];
+      if (names.length > 0) await connection.subscribe(...names);
+    } catch (error) {
+      onError(error);
+      if (!closed && connection.status === 'ready') connection.disconnect(true);
+      return;
+    }
+    if (closed) return;
+    for (const listener of [...restoredListeners]) {
+      try {
+        listener();
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
   function openSubscriber(): Promise<Redis> {
-    subscriber ??= connect(url, onError)
-      .then((connection) => connection.on('message', deliver))
+    // The name lets an operator (and a test) find this connection in CLIENT LIST; SETNAME takes no spaces.
+    const connectionName = `kv-subscriber:${keyPrefix}`.replace(/[^!-~]/g, '_');
+    subscriber ??= connect(url, onError, { connectionName, autoResubscribe: false })
+      .then((connection) =>
+        connection.on('message', deliver).on('ready', () => void restoreSubscriptions(connection)),
+      )
       .catch((error: unknown) => {
         subscriber = undefined;
         throw error;
@@ -176,6 +212,15 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<KeyV
         channels.delete(name);
         await (await openSubscriber()).unsubscribe(name);
       };
+    },
+
+    ...redisLeaseOperations(client),
+
+    onSubscriptionsRestored(listener) {
+      // Wrapped so that adding one function twice makes two registrations, each removed on its own.
+      const registered = () => listener();
+      restoredListeners.add(registered);
+      return () => void restoredListeners.delete(registered);
     },
 
     async ping() {
