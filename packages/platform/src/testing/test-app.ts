@@ -81,6 +81,8 @@ export async function buildTestApp(
       ...unlimited,
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       RATE_LIMIT_KEY_PREFIX: `${keyPrefix}ratelimit:`,
+      // Instances of one deployment share their secrets: a token signed by one is valid on the other.
+      ...(peer && { JWT_SECRET: peer.config.secrets.jwt, ENCRYPTION_KEY: peer.config.secrets.encryption }),
       ...options.env,
     },
     ...(definition.optionalSecrets ? { optionalSecrets: definition.optionalSecrets } : {}),
