@@ -10,6 +10,9 @@
 // every instance at once when its mark is written; when the write failed, within `activeCacheSeconds`
 // (an `active` entry cached before the revocation lives that long), and within `localActiveSeconds`
 // on instances answering from the database during an outage.
+// Revocations are also published on SESSION_REVOKED_CHANNEL (best effort, through the same breaker)
+// so every instance's realtime gateway closes the sessions' sockets at once; a lost notice is caught
+// by the gateway's periodic re-check of its sockets' sessions.
 import type { Database } from '../db/types.js';
 import { createFailoverSwitch } from '../kv/failover-switch.js';
 import type { KeyValueStore } from '../kv/types.js';
@@ -34,6 +37,9 @@ export interface RevocationSettings {
   /** Called once when the store answers again. */
   onRecovery?: () => void;
 }
+
+/** The key-value channel revoked session ids are published on, as a JSON array of ids. */
+export const SESSION_REVOKED_CHANNEL = 'auth:sessions-revoked';
 
 const REVOKED = 'revoked';
 const ACTIVE = 'active';
@@ -151,6 +157,9 @@ export function createRevocationList(
         seenActive.delete(sessionId);
       }
       await Promise.all(sessionIds.map(writeMark));
+      if (sessionIds.length > 0) {
+        await viaStore(() => kv.publish(SESSION_REVOKED_CHANNEL, JSON.stringify(sessionIds)));
+      }
     },
 
     /** Whether the store is being bypassed, and how many marks wait to be written: for metrics and tests. */

@@ -37,6 +37,8 @@ export interface RealtimeClientOptions {
   /** Extra upgrade request headers. */
   headers?: Record<string, string>;
   protocols?: string[];
+  /** Answer the server's pings (default true); false plays a peer that is gone without closing. */
+  autoPong?: boolean;
 }
 
 let requestCounter = 0;
@@ -48,6 +50,7 @@ export async function openRealtimeClient(
 ): Promise<RealtimeTestClient> {
   const socket = new WebSocket(url, options.protocols ?? [], {
     headers: { ...(options.origin ? { origin: options.origin } : {}), ...options.headers },
+    autoPong: options.autoPong ?? true,
   });
   const frames: Frame[] = [];
   const waiters = new Set<{ predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void }>();

@@ -2,12 +2,15 @@
 // must be an auth message with a valid access token of that user, within the deadline. Success
 // answers auth_ok and the connection works; each failure closes with its own code (4400 protocol,
 // 4401 invalid or revoked token, 4403 another user, 4408 too slow) and the socket is never usable.
+// The options the realtime gateway uses are checked on a socket double: a token presented in the
+// upgrade (no auth frame awaited), fields added to auth_ok by `accept` (1013 when it fails), and the
+// frames a client pipelined behind its auth frame, handed over in order.
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { authenticateConnection, WS_CLOSE } from '../../src/auth/ws-auth.js';
+import { authenticateConnection, authenticateSocket, WS_CLOSE } from '../../src/auth/ws-auth.js';
 import { identityMigrations } from '../../src/index.js';
 import { createKeyValueStore } from '../../src/kv/index.js';
 import { buildTestApp, createTestDatabase, type TestApp } from '../../src/testing/index.js';
@@ -191,5 +194,90 @@ describe('WebSocket authentication', () => {
     expect(socket.closedWith?.code).toBe(WS_CLOSE.tryAgainLater);
     expect(socket.sent).toEqual([]);
     await kv.close();
+  });
+});
+
+/** A socket double: an EventEmitter recording what is sent, whether it is paused, and its close. */
+function socketDouble() {
+  return Object.assign(new EventEmitter(), {
+    sent: [] as string[],
+    paused: false,
+    closedWith: undefined as { code: number; reason: string } | undefined,
+    send(data: string) {
+      this.sent.push(data);
+    },
+    close(code: number, reason: string) {
+      this.closedWith = { code, reason };
+    },
+    pause() {
+      this.paused = true;
+    },
+    resume() {
+      this.paused = false;
+    },
+  });
+}
+
+describe('WebSocket authentication options of the realtime gateway', () => {
+  const services = () => {
+    const identity = built.identity as NonNullable<typeof built.identity>;
+    return { tokens: identity.tokens, sessions: identity.sessions };
+  };
+
+  it('checks a token presented in the upgrade at once, with no auth frame', async () => {
+    const socket = socketDouble();
+    const result = await authenticateSocket(socket, { ...services(), token: alice.accessToken });
+    expect(result?.context.userId).toBe(alice.id);
+    expect(socket.sent.map((data) => JSON.parse(data))).toEqual([{ type: 'auth_ok' }]);
+    expect(socket.paused).toBe(false);
+  });
+
+  it('closes 4401 for a bad token presented in the upgrade', async () => {
+    const socket = socketDouble();
+    expect(await authenticateSocket(socket, { ...services(), token: 'not-a-token' })).toBeNull();
+    expect(socket.closedWith?.code).toBe(WS_CLOSE.unauthenticated);
+    expect(socket.sent).toEqual([]);
+  });
+
+  it("adds accept's fields to auth_ok and hands over the frames sent behind the auth frame", async () => {
+    const socket = socketDouble();
+    let pausedDuringAccept = false;
+    const authenticated = authenticateSocket(socket, {
+      ...services(),
+      accept: async (context) => {
+        pausedDuringAccept = socket.paused;
+        socket.emit('message', 'second', false);
+        return { connectionId: 'c1', userId: context.userId };
+      },
+    });
+    socket.emit('message', authMessage(alice.accessToken), false);
+    socket.emit('message', 'first', false);
+    const result = await authenticated;
+    expect(pausedDuringAccept).toBe(true);
+    expect(socket.paused).toBe(false);
+    expect(JSON.parse(socket.sent[0] as string)).toEqual({
+      type: 'auth_ok',
+      connectionId: 'c1',
+      userId: alice.id,
+    });
+    expect(result?.early).toEqual([
+      { data: 'first', isBinary: false },
+      { data: 'second', isBinary: false },
+    ]);
+    expect(socket.listenerCount('message')).toBe(0);
+  });
+
+  it('closes 1013 and sends no auth_ok when accept fails', async () => {
+    const socket = socketDouble();
+    const result = authenticateSocket(socket, {
+      ...services(),
+      token: alice.accessToken,
+      accept: async () => {
+        throw new Error('subscription failed');
+      },
+    });
+    expect(await result).toBeNull();
+    expect(socket.closedWith?.code).toBe(WS_CLOSE.tryAgainLater);
+    expect(socket.sent).toEqual([]);
   });
 });
