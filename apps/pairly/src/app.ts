@@ -45,7 +45,7 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
     ],
     optionalSecrets: ['STRIPE_WEBHOOK_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
     async registerModules(app, dependencies) {
-      const { db, clock, logger, jobs: runner } = dependencies;
+      const { db, clock, kv, logger, jobs: runner } = dependencies;
       const identity = await createIdentity(dependencies, {
         policy: pairlyAccessPolicy,
         ...(options.hasher && { hasher: options.hasher }),
@@ -63,6 +63,7 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
       const base: PairlyBaseContext = {
         db,
         clock,
+        kv,
         logger,
         runner,
         identity,
@@ -76,6 +77,7 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
       const messaging = createMessaging({ ...base, safety });
       const presence = createPresence({
         ...base,
+        safety,
         interestedPeers: (userId) => messaging.partnersOf(userId),
       });
       const context: PairlyContext = { ...base, safety, messaging, presence };

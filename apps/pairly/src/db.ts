@@ -120,11 +120,55 @@ export interface GiftTables {
   gift_senders: { sender_id: string };
 }
 
+export interface MessagingTables {
+  conversations: {
+    id: string;
+    /** The smaller participant id; user_b the larger. */
+    user_a: string;
+    user_b: string;
+    created_at: Date;
+    last_seq: Generated<number>;
+    last_message_at: Date | null;
+  };
+  messages: {
+    id: string;
+    conversation_id: string;
+    seq: number;
+    sender_id: string;
+    client_message_id: string;
+    /** Null once unsent (a tombstone). */
+    body: string | null;
+    price: Generated<number>;
+    charge_operation_id: string | null;
+    created_at: Date;
+    unsent_at: Date | null;
+  };
+  conversation_receipts: {
+    conversation_id: string;
+    user_id: string;
+    delivered_seq: Generated<number>;
+    read_seq: Generated<number>;
+    updated_at: Date;
+  };
+  message_hidden: { message_id: string; user_id: string; created_at: Date };
+  messaging_settings: {
+    user_id: string;
+    message_price: Generated<number>;
+    read_receipts: Generated<boolean>;
+    updated_at: Date;
+  };
+}
+
 export interface SettingsTables {
   pairly_settings: { key: string; value: Json<unknown>; updated_at: Generated<Date> };
 }
 
-export type PairlySchema = CreditTables & PromotionTables & GiftTables & SettingsTables & IdentitySchema;
+export type PairlySchema = CreditTables &
+  PromotionTables &
+  GiftTables &
+  MessagingTables &
+  SettingsTables &
+  IdentitySchema;
 export type PairlyDb = Kysely<PairlySchema>;
 
 export function pairlyDb(db: Database): PairlyDb {

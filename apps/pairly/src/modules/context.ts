@@ -8,13 +8,15 @@ import type {
   Identity,
   IdentityOptions,
   JobRunner,
+  KeyValueStore,
   Logger,
   RealtimeGateway,
-  RealtimeOptions,
+  RealtimeOptionsInput,
 } from '@app/platform';
 import type { Holds } from './credits/holds.js';
 import type { CreditsOptions, CreditsService } from './credits/service.js';
 import type { GiftRulesOptions } from './gifts/fraud.js';
+import type { InteractionOptions } from './messaging/interactions/options.js';
 import type { MessagingOptions } from './messaging/options.js';
 import type { Messaging } from './messaging/service.js';
 import type { PresenceOptions } from './presence/options.js';
@@ -34,9 +36,9 @@ export interface PairlyAppOptions {
   /** Promo codes: the most credits one code may grant in all (amount × maxRedemptions); default 10,000,000. */
   promotions?: { maxBudgetPerCode?: number };
   /** WebSocket gateway limits (sizes, rates, sockets per user, timeouts); unset ones keep their defaults. */
-  realtime?: Partial<RealtimeOptions>;
-  /** Unsend window and other messaging rules. */
-  messaging?: Partial<MessagingOptions>;
+  realtime?: RealtimeOptionsInput;
+  /** Messaging rules: body size, resume window, unsend window, receipt batching, typing expiry. */
+  messaging?: Partial<MessagingOptions & InteractionOptions>;
   /** Report thresholds that restrict a sender pending review. */
   safety?: Partial<SafetyOptions>;
   /** Heartbeat, away and grace timings. */
@@ -47,6 +49,7 @@ export interface PairlyAppOptions {
 export interface PairlyBaseContext {
   db: Database;
   clock: Clock;
+  kv: KeyValueStore;
   logger: Logger;
   runner: JobRunner;
   identity: Identity;

@@ -83,5 +83,9 @@ describeAccessMatrix('pairly', {
     'promotions:redeem': { method: 'POST', url: '/promotions/redeem', payload: { code: 'NO-SUCH-CODE' } },
     'gifts:send': { method: 'GET', url: '/gifts' },
     'gifts:review': { method: 'GET', url: '/admin/gifts' },
+    'messages:own': { method: 'GET', url: '/conversations' },
+    'profile:own': { method: 'GET', url: '/blocks' },
+    'moderation:reports': { method: 'GET', url: '/moderation/message-reports' },
+    'moderation:restrictions': { method: 'GET', url: '/moderation/messaging-restrictions' },
   },
 });

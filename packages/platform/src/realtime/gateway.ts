@@ -1,5 +1,5 @@
 // Owns assembling the WebSocket gateway of one app instance (docs/realtime.md): @fastify/websocket
-// (registered once, with the frame size cap and the subprotocol rule), the `GET /v1/realtime` route
+// (registered once, with the frame size cap and the subprotocol rule), the `GET /realtime` route
 // behind the upgrade checks, authentication of each socket, the index of authenticated sockets with
 // the per-user cap, ping rounds, cross-instance fan-out, session revocation, the resync after the
 // key-value store restored its subscriptions, the open-socket gauge, the AsyncAPI document, and an

@@ -42,7 +42,7 @@ export interface RealtimeOptions {
 }
 
 export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
-  path: '/v1/realtime',
+  path: '/realtime',
   subprotocol: 'realtime.v1',
   authTimeoutMs: 5_000,
   pingIntervalMs: 25_000,

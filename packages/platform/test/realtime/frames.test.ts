@@ -127,7 +127,7 @@ describe('AsyncAPI document', () => {
     expect(response.headers['content-type']).toContain('application/json');
     const document = JSON.parse(response.body);
     expect(document.asyncapi).toBe('3.0.0');
-    expect(document.channels.realtime.address).toBe('/v1/realtime');
+    expect(document.channels.realtime.address).toBe('/realtime');
     const messages = document.channels.realtime.messages;
     expect(messages['client.echo']).toMatchObject({ name: 'echo', summary: 'Answers the text it was sent.' });
     expect(messages['client.echo'].payload.allOf[1].properties.text.type).toBe('string');

@@ -17,7 +17,7 @@ export interface RealtimeInstance {
   t: TestApp;
   fixture: RealtimeFixture;
   gateway: RealtimeGateway;
-  /** ws://127.0.0.1:<port>/v1/realtime */
+  /** ws://127.0.0.1:<port>/realtime */
   url: string;
   /** Opens a client; with a user, authenticated by its first frame. */
   connect(user?: TestUser, options?: RealtimeClientOptions): Promise<RealtimeTestClient>;
@@ -48,7 +48,7 @@ export async function startRealtimeApp(
     ...(setup.env ? { env: setup.env } : {}),
   });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/v1/realtime`;
+  const url = `ws://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/realtime`;
   const gateway = fixture.gateway as RealtimeGateway;
   return {
     t,

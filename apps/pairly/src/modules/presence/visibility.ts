@@ -1,0 +1,60 @@
+// Owns the hidden-presence setting: presence_settings in the database is the truth; the key-value
+// store keeps a mirror so a lookup stays one key-value round trip. Where the mirror is gone (expired,
+// or the store lost its data) the database answers and the mirror is restored, so a hidden user is
+// never shown by mistake. A change clears the mirror before the database write and restores it
+// after; a lookup restoring it meanwhile only writes where nothing is, so it cannot win with the old value.
+import type { Clock, Database } from '@app/platform';
+import type { Kysely } from 'kysely';
+import type { PresenceRecord, PresenceStore } from './store.js';
+
+interface PresenceTables {
+  presence_settings: { user_id: string; hidden: boolean; updated_at: Date };
+}
+
+export type Visibility = ReturnType<typeof createVisibility>;
+
+export function createVisibility(db: Database, clock: Clock, store: PresenceStore) {
+  const kysely = db.kysely as unknown as Kysely<PresenceTables>;
+
+  async function hiddenAmong(userIds: readonly string[]): Promise<Set<string>> {
+    const rows = await kysely
+      .selectFrom('presence_settings')
+      .select('user_id')
+      .where('user_id', 'in', userIds)
+      .where('hidden', '=', true)
+      .execute();
+    return new Set(rows.map((row) => row.user_id));
+  }
+
+  return {
+    isHidden: async (userId: string) => (await hiddenAmong([userId])).has(userId),
+
+    async setHidden(userId: string, hidden: boolean): Promise<void> {
+      await store.forgetHidden(userId);
+      await kysely
+        .insertInto('presence_settings')
+        .values({ user_id: userId, hidden, updated_at: clock.now() })
+        .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ hidden, updated_at: clock.now() }))
+        .execute();
+      await store.mirrorHidden(userId, hidden);
+    },
+
+    /**
+     * The records with `hidden` filled in from the database where the mirror is gone and the record
+     * has something to hide (a lease or a last activity); restores those mirrors.
+     */
+    async resolve(records: PresenceRecord[]): Promise<PresenceRecord[]> {
+      const unknown = records.filter(
+        (record) => record.hidden === null && (record.leases.length > 0 || record.lastActiveAt !== null),
+      );
+      if (unknown.length === 0) return records;
+      const hidden = await hiddenAmong(unknown.map((record) => record.userId));
+      await Promise.all(
+        unknown.map((record) => store.restoreHidden(record.userId, hidden.has(record.userId))),
+      );
+      return records.map((record) =>
+        unknown.includes(record) ? { ...record, hidden: hidden.has(record.userId) } : record,
+      );
+    },
+  };
+}
