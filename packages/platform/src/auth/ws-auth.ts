@@ -21,6 +21,8 @@ export const WS_CLOSE = {
   userMismatch: 4403,
   /** No auth message arrived in time. */
   authTimeout: 4408,
+  /** The user or the address is banned (`client_banned`, 403, over HTTP). */
+  banned: 4003,
   /** The token could not be checked right now (RFC 6455 "Try Again Later"). */
   tryAgainLater: 1013,
 } as const;
@@ -82,6 +84,13 @@ function readToken(data: unknown): string | null {
 }
 
 type Close = { code: number; reason: string };
+
+/** Thrown by `accept` to refuse an authenticated socket with a close code of its own. */
+export class ConnectionRefused extends Error {
+  constructor(readonly close: Close) {
+    super(close.reason);
+  }
+}
 
 /** The caller a token names, or the close its failure calls for. */
 async function verify(token: string, options: ConnectionAuthOptions): Promise<AuthContext | Close> {
@@ -145,8 +154,13 @@ export function authenticateSocket(
         if (settled) return;
         socket.send(JSON.stringify({ type: 'auth_ok', ...fields }));
         finish(outcome);
-      } catch {
-        finish(null, { code: WS_CLOSE.tryAgainLater, reason: 'cannot open the connection now' });
+      } catch (error) {
+        finish(
+          null,
+          error instanceof ConnectionRefused
+            ? error.close
+            : { code: WS_CLOSE.tryAgainLater, reason: 'cannot open the connection now' },
+        );
       }
     }
 

@@ -14,7 +14,6 @@ export interface RegisteredHandler {
   type: string;
   summary: string;
   schema: TSchema;
-  unmetered: boolean;
   handler: FrameHandler<TSchema>;
   /** Throws AppError `invalid_frame` (400) with one problem per bad field. */
   check(fields: Record<string, unknown>): void;
@@ -54,7 +53,6 @@ export function createCatalog() {
         type,
         summary: options.summary,
         schema: options.schema,
-        unmetered: options.unmetered ?? false,
         handler: options.handler as FrameHandler<TSchema>,
         check(fields) {
           if (validate(fields)) return;

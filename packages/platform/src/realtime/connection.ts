@@ -15,6 +15,8 @@ import type { Delivery, OutgoingEvent, RealtimeConnection, StreamSource } from '
 export interface ConnectionSetup {
   id: string;
   auth: AuthContext;
+  /** The client's address, as bans name it (`ip:<address>`). */
+  address: string;
   openedAt: Date;
   socket: WebSocket;
   options: RealtimeOptions;
@@ -31,6 +33,7 @@ export interface ConnectionSetup {
 
 /** What the gateway holds besides the module-facing view. */
 export interface LiveConnection extends RealtimeConnection {
+  readonly address: string;
   readonly limiters: ConnectionSetup['limiters'];
   /** Starts reading frames; `early` ones (sent before auth_ok) are handled first. */
   start(early: readonly { data: unknown; isBinary: boolean }[]): void;
@@ -191,6 +194,7 @@ export function createConnection(setup: ConnectionSetup): LiveConnection {
 
   const connection: LiveConnection = {
     id: setup.id,
+    address: setup.address,
     userId: auth.userId,
     role: auth.role,
     sessionId: auth.sessionId,

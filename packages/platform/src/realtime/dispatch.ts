@@ -1,5 +1,5 @@
 // Owns what happens to one client frame once a socket is authenticated: read it, charge it to the
-// socket's and the user's message budgets (unless its handler is unmetered), validate its fields,
+// socket's and the user's message budgets (every frame, whatever its type), validate its fields,
 // run its handler and answer with a reply or an error frame. A refused frame is answered
 // `rate_limited`; a socket that keeps sending past its forgiven refusals is closed 4429. Nothing a
 // handler throws escapes: an AppError becomes its error frame, anything else an `internal` one, logged.
@@ -68,8 +68,8 @@ export function createDispatcher(setup: DispatchSetup) {
       return;
     }
     const { frame } = reading;
+    if (!admit(connection, frame.id)) return;
     const registered = catalog.handlerFor(frame.type);
-    if (!registered?.unmetered && !admit(connection, frame.id)) return;
     if (!registered) {
       return connection.reply(
         errorFrame(frame.id, 'unknown_type', 400, `There is no frame type "${frame.type}".`),

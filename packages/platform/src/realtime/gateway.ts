@@ -11,7 +11,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyRequest } from 'fastify';
 import type WebSocket from 'ws';
 import type { Identity } from '../auth/identity.js';
-import { authenticateSocket } from '../auth/ws-auth.js';
+import { authenticateSocket, ConnectionRefused } from '../auth/ws-auth.js';
 import type { PlatformServer, ServerDependencies } from '../http/server.js';
 import { createMessageLimiter } from '../ratelimit/message-limiter.js';
 import { systemClock } from '../time/clock.js';
@@ -28,6 +28,12 @@ import type { RealtimeConnection, RealtimeGateway, StreamSource } from './types.
 import { selectProtocol, upgradeGuard } from './upgrade.js';
 
 const SHUTDOWN_GRACE_MS = 1_000;
+
+/** True when any of the clients (`user:<id>`, `ip:<address>`) is banned; the ban list's own cache answers most. */
+async function bannedClient(app: PlatformServer, clients: readonly string[]): Promise<boolean> {
+  const bans = await Promise.all(clients.map((client) => app.bans.isBanned(client)));
+  return bans.some((ban) => ban !== null);
+}
 
 export async function createRealtimeGateway(
   app: PlatformServer,
@@ -65,6 +71,7 @@ export async function createRealtimeGateway(
   const sessionWatch = await watchSessions({
     kv,
     sessions: identity.sessions,
+    isBanned: (clients) => bannedClient(app, clients),
     connections,
     recheckMs: options.sessionRecheckMs,
     logger,
@@ -141,6 +148,9 @@ export async function createRealtimeGateway(
       timeoutMs: options.authTimeoutMs,
       ...(token === undefined ? {} : { token }),
       accept: async (auth) => {
+        if (await bannedClient(app, [`user:${auth.userId}`, `ip:${request.ip}`])) {
+          throw new ConnectionRefused({ code: REALTIME_CLOSE.banned, reason: 'banned' });
+        }
         // Subscribed before auth_ok: an event published once the client knows it is connected reaches it.
         await fanout.follow(auth.userId);
         // The socket may have closed (or timed out) while subscribing: then nothing holds the channel.
@@ -163,6 +173,7 @@ export async function createRealtimeGateway(
       live = createConnection({
         id,
         auth: context,
+        address: request.ip,
         openedAt: clock.now(),
         socket,
         options,

@@ -1,7 +1,8 @@
 // Owns closing the sockets of revoked sessions: at once when a revocation is published on the
 // key-value channel (every instance follows it), and by a periodic re-check of the sessions this
 // instance holds sockets for, the safety net for a notice lost while the store was unreachable (also
-// run when the store restores its subscriptions). Closed sockets get 4401: sign in again.
+// run when the store restores its subscriptions). Closed sockets get 4401: sign in again. The same
+// re-check closes the sockets of users and addresses banned since they connected (4003).
 import { SESSION_REVOKED_CHANNEL } from '../auth/revocation.js';
 import type { SessionService } from '../auth/sessions.js';
 import type { KeyValueStore } from '../kv/types.js';
@@ -12,6 +13,8 @@ import { REALTIME_CLOSE } from './protocol.js';
 export interface SessionWatchSetup {
   kv: KeyValueStore;
   sessions: Pick<SessionService, 'isRevoked'>;
+  /** True when any of the clients (`user:<id>`, `ip:<address>`) is banned. */
+  isBanned(clients: readonly string[]): Promise<boolean>;
   connections: ConnectionIndex;
   recheckMs: number;
   logger: Logger;
@@ -33,6 +36,11 @@ export async function watchSessions(setup: SessionWatchSetup) {
     try {
       for (const sessionId of connections.sessionIds()) {
         if (await setup.sessions.isRevoked(sessionId)) closeSession(sessionId);
+      }
+      for (const connection of connections.all()) {
+        if (await setup.isBanned([`user:${connection.userId}`, `ip:${connection.address}`])) {
+          connection.close(REALTIME_CLOSE.banned, 'banned');
+        }
       }
     } catch (error) {
       logger.warn({ event: 'ws_session_recheck_failed', err: error }, 'could not re-check sessions now');

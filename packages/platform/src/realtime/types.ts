@@ -54,8 +54,6 @@ export interface FrameHandlerOptions<S extends TSchema> {
   handler: FrameHandler<S>;
   /** One line for docs/realtime.md and the AsyncAPI document. */
   summary: string;
-  /** Frames that must not count against the message rate limits (heartbeats). Default false. */
-  unmetered?: boolean;
 }
 
 /**

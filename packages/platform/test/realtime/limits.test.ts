@@ -1,7 +1,6 @@
 // Limits on what a client sends: a frame over maxMessageBytes closes the socket 1009; frames over the
 // socket's rate are answered `rate_limited` and, when the client keeps on, the socket is closed 4429
-// (logged ws_rate_limit_exceeded); the user's rate is shared by their sockets; unmetered frames
-// (heartbeats) are never limited.
+// (logged ws_rate_limit_exceeded); the user's rate is shared by their sockets.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REALTIME_CLOSE } from '../../src/index.js';
 import type { Frame, RealtimeTestClient } from '../../src/testing/index.js';
@@ -61,11 +60,5 @@ describe('realtime frame limits', () => {
     expect(fromSecond.map((frame) => frame.type)).toEqual(['reply', 'reply', 'reply', 'error']);
     expect(fromSecond[3]).toMatchObject({ code: 'rate_limited' });
     expect(String(fromSecond[3]?.detail)).toContain('user');
-  });
-
-  it('never limits unmetered frames', async () => {
-    const client = await rt.connect(await rt.signUp());
-    for (let n = 0; n < 20; n += 1) expect((await client.request('beat')).type).toBe('reply');
-    expect((await client.request('echo', { text: 'metered' })).type).toBe('reply');
   });
 });
