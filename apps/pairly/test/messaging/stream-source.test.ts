@@ -96,6 +96,7 @@ describe('conv: stream source', () => {
       role: 'fan',
       sessionId: randomUUID(),
       openedAt,
+      closing: false,
       send: (event) => sent.push(event),
       lastSeq: () => undefined,
       markSeen: () => {},

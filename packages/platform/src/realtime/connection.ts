@@ -199,6 +199,9 @@ export function createConnection(setup: ConnectionSetup): LiveConnection {
     role: auth.role,
     sessionId: auth.sessionId,
     openedAt: setup.openedAt,
+    get closing() {
+      return closing;
+    },
     data: new Map(),
     limiters: setup.limiters,
     send(event) {

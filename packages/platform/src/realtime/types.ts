@@ -31,6 +31,8 @@ export interface RealtimeConnection {
   readonly sessionId: string;
   /** When the socket authenticated (the app clock). */
   readonly openedAt: Date;
+  /** True once the socket is closing or closed: long work for it can stop. */
+  readonly closing: boolean;
   /** Queues an event for this socket only (already on this instance; no pub/sub). */
   send(event: OutgoingEvent): void;
   /** The highest seq of a stream this socket has been sent, if any. */

@@ -82,6 +82,22 @@ export function createHistory(db: PairlyDb, conversations: Conversations, option
     return isUuid(id) ? id : undefined;
   }
 
+  /** The last seq of each of these conversations the user is in, in one query (others are left out). */
+  async function lastSeqsOf(
+    userId: string,
+    conversationIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    const ids = conversationIds.filter(isUuid);
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['id', 'last_seq'])
+      .where('id', 'in', ids)
+      .where((eb) => eb.or([eb('user_a', '=', userId), eb('user_b', '=', userId)]))
+      .execute();
+    return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
+  }
+
   async function isParticipant(userId: string, conversationId: string): Promise<boolean> {
     try {
       await conversations.participation(userId, conversationId);
@@ -119,9 +135,11 @@ export function createHistory(db: PairlyDb, conversations: Conversations, option
       );
       for (const [conversationId, seq] of movedFrom)
         if (!since.has(conversationId)) since.set(conversationId, seq);
+      // Only the user's conversations with something after the seq cost a query of their own.
+      const lastSeqs = await lastSeqsOf(connection.userId, [...since.keys()]);
       const events: OutgoingEvent[] = [];
       for (const [conversationId, afterSeq] of since) {
-        if (!(await isParticipant(connection.userId, conversationId))) continue;
+        if ((lastSeqs.get(conversationId) ?? afterSeq) <= afterSeq) continue;
         events.push(
           ...(await eventsAfter(connection.userId, conversationId, afterSeq, options.resumeWindow)),
         );
@@ -161,14 +179,15 @@ export function createHistory(db: PairlyDb, conversations: Conversations, option
       lastSeqs: Readonly<Record<string, number>>,
     ): Promise<Record<string, ResumeResult>> {
       const results: Record<string, ResumeResult> = {};
+      // One query answers which of the ids are the user's; only those with missed messages cost more.
+      const known = await lastSeqsOf(connection.userId, Object.keys(lastSeqs));
       for (const [conversationId, clientSeq] of Object.entries(lastSeqs)) {
-        let lastSeq: number;
-        try {
-          ({ lastSeq } = await conversations.participation(connection.userId, conversationId));
-        } catch {
+        const lastSeq = known.get(conversationId);
+        if (lastSeq === undefined) {
           results[conversationId] = { recovered: false, reason: 'conversation_not_found' };
           continue;
         }
+        if (connection.closing) break;
         const stream = streamOf(conversationId);
         const alreadySent = connection.lastSeq(stream);
         // Past the window, or this socket was already sent later events of the conversation (the
@@ -181,7 +200,10 @@ export function createHistory(db: PairlyDb, conversations: Conversations, option
         // From here the gateway places this stream's events after the client's seq, and repairs a gap
         // itself should a live event overtake the replay (duplicates are dropped).
         connection.markSeen(stream, Math.min(clientSeq, lastSeq));
-        const events = await eventsAfter(connection.userId, conversationId, clientSeq, options.resumeWindow);
+        const events =
+          lastSeq > clientSeq
+            ? await eventsAfter(connection.userId, conversationId, clientSeq, options.resumeWindow)
+            : [];
         for (const event of events) connection.send(event);
         results[conversationId] = { recovered: true, lastSeq, replayed: events.length };
       }
