@@ -72,6 +72,9 @@ describe('opening a conversation', () => {
       403,
       'permission_denied',
     );
+    // A superadmin holds every permission, messages:own included, and is still no fan or creator.
+    const superadmin = await signUp(t, 'superadmin');
+    expectProblem(await open(superadmin.headers, { userId: people.creator.id }), 403, 'members_only');
   });
 });
 

@@ -12,6 +12,7 @@ import {
   conversationWithSelf,
   creatorRequired,
   invalidCursor,
+  membersOnly,
   userNotFound,
 } from './errors.js';
 import { isUuid } from './schemas.js';
@@ -145,6 +146,8 @@ export function createConversations(db: PairlyDb, clock: Clock, safety: Safety) 
         .select(['id', 'role'])
         .where('id', 'in', [userId, peerId])
         .execute();
+      const me = users.find((user) => user.id === userId);
+      if (!me || !MEMBER_ROLES.has(me.role)) throw membersOnly();
       const peer = users.find((user) => user.id === peerId);
       if (!peer || !MEMBER_ROLES.has(peer.role)) throw userNotFound();
       if (!users.some((user) => user.role === 'creator')) throw creatorRequired();

@@ -22,6 +22,14 @@ export const conversationWithSelf = () =>
     fields: [{ path: '/body/userId', message: 'must be another user' }],
   });
 
+/** Staff roles (a superadmin holds every permission) do not take part in fan/creator messaging. */
+export const membersOnly = () =>
+  new AppError({
+    kind: 'forbidden',
+    code: 'members_only',
+    detail: 'Conversations are between fans and creators; staff accounts cannot open them.',
+  });
+
 export const creatorRequired = () =>
   new AppError({
     kind: 'forbidden',
