@@ -1,10 +1,13 @@
 // The presence REST surface through the whole app: a heartbeat makes a socketless client present,
-// the bulk lookup answers up to 500 users (and refuses more, or bad ids), the hidden setting is each
-// user's own (nobody can change another's) and makes them read offline to everyone else, and users
-// blocked either way read as offline to each other. Bad input is a 4xx, never a 500.
+// the bulk lookup answers up to 500 users (and refuses more, or bad ids) and shows a user's state only
+// to their conversation partners (anyone else reads them as an unknown id: offline, no last
+// activity), the hidden setting is each user's own (nobody can change another's) and makes them read
+// offline to everyone else, users blocked either way read as offline to each other, and staff have
+// no presence. Bad input is a 4xx, never a 500.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../credits/http-support.js';
+import { openConversation } from '../messaging/support.js';
 import {
   buildPairlyTestApp,
   type PairlyTestApp,
@@ -38,6 +41,19 @@ async function lookup(viewer: TestUser, userIds: string[]) {
   return response.json().users as { userId: string; state: string; lastActiveAt: string | null }[];
 }
 
+/** Opens a conversation between each two of the users (at least one of each two a creator). */
+async function converse(...users: TestUser[]): Promise<void> {
+  for (const [index, user] of users.entries()) {
+    for (const peer of users.slice(index + 1)) await openConversation(t, user, peer);
+  }
+}
+
+const offline = (user: TestUser | string) => ({
+  userId: typeof user === 'string' ? user : user.id,
+  state: 'offline',
+  lastActiveAt: null,
+});
+
 async function setHidden(user: TestUser, hidden: boolean): Promise<Response> {
   return t.app.inject({
     method: 'PUT',
@@ -59,16 +75,35 @@ async function isHidden(user: TestUser): Promise<boolean> {
 
 describe('REST heartbeat and lookup', () => {
   it('makes a socketless client present; a bare POST is a heartbeat too', async () => {
-    const [fan, creator, stranger] = await Promise.all([signUp(t), signUp(t, 'creator'), signUp(t)]);
+    const [fan, creator, viewer] = await Promise.all([signUp(t), signUp(t, 'creator'), signUp(t, 'creator')]);
+    await converse(viewer, fan, creator);
     const response = await heartbeat(fan, { active: true });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({ heartbeatMs: 25_000, leaseTtlMs: 60_000 });
     expect((await heartbeat(creator)).statusCode).toBe(200);
 
-    expect(await lookup(stranger, [fan.id, creator.id, stranger.id, fan.id])).toEqual([
+    expect(await lookup(viewer, [fan.id, creator.id, viewer.id, fan.id])).toEqual([
       { userId: fan.id, state: 'online', lastActiveAt: now },
       { userId: creator.id, state: 'online', lastActiveAt: now },
-      { userId: stranger.id, state: 'offline', lastActiveAt: null },
+      offline(viewer),
+    ]);
+  });
+
+  it('shows a user only to their conversation partners: to anyone else they read as an unknown id', async () => {
+    const [creator, partner, stranger] = await Promise.all([signUp(t, 'creator'), signUp(t), signUp(t)]);
+    await converse(creator, partner);
+    expect((await heartbeat(creator, { active: true })).statusCode).toBe(200);
+    expect((await heartbeat(stranger, { active: true })).statusCode).toBe(200);
+
+    const unknown = randomUUID();
+    expect(await lookup(partner, [creator.id, stranger.id])).toEqual([
+      { userId: creator.id, state: 'online', lastActiveAt: now },
+      offline(stranger),
+    ]);
+    expect(await lookup(stranger, [creator.id, unknown, stranger.id])).toEqual([
+      offline(creator),
+      offline(unknown),
+      { userId: stranger.id, state: 'online', lastActiveAt: now },
     ]);
   });
 
@@ -110,11 +145,19 @@ describe('REST heartbeat and lookup', () => {
     );
     expectProblem(await post(finance, '/presence/lookup', { userIds: [fan.id] }), 403);
   });
+
+  it('gives staff no presence: a superadmin (who holds every permission) cannot beat', async () => {
+    const superadmin = await signUp(t, 'superadmin');
+    expectProblem(await heartbeat(superadmin), 403, 'permission_denied');
+    const { leases } = await t.kv.readMany({ leases: [`presence:leases:${superadmin.id}`] });
+    expect(leases[0] ?? []).toEqual([]);
+  });
 });
 
 describe('hidden presence', () => {
   it('reads a hidden user as offline to everyone else, not to themself, until shown again', async () => {
-    const [alice, bob] = [await signUp(t), await signUp(t)];
+    const [alice, bob] = [await signUp(t, 'creator'), await signUp(t)];
+    await converse(alice, bob);
     await heartbeat(alice, { active: true });
     expect(await isHidden(alice)).toBe(false);
 
@@ -122,9 +165,7 @@ describe('hidden presence', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({ hidden: true });
     expect(await isHidden(alice)).toBe(true);
-    expect(await lookup(bob, [alice.id])).toEqual([
-      { userId: alice.id, state: 'offline', lastActiveAt: null },
-    ]);
+    expect(await lookup(bob, [alice.id])).toEqual([offline(alice)]);
     expect(await lookup(alice, [alice.id])).toEqual([
       { userId: alice.id, state: 'online', lastActiveAt: now },
     ]);
@@ -134,7 +175,8 @@ describe('hidden presence', () => {
   });
 
   it("is each user's own: nobody can change another's", async () => {
-    const [alice, bob] = [await signUp(t), await signUp(t)];
+    const [alice, bob] = [await signUp(t, 'creator'), await signUp(t)];
+    await converse(alice, bob);
     await heartbeat(alice);
     expectProblem(
       await t.app.inject({
@@ -154,14 +196,14 @@ describe('hidden presence', () => {
 
 describe('blocks', () => {
   it('reads users blocked either way as offline to each other, and visible again once unblocked', async () => {
-    const [alice, bob, carol] = [await signUp(t), await signUp(t), await signUp(t)];
+    const [alice, bob, carol] = [await signUp(t, 'creator'), await signUp(t), await signUp(t, 'creator')];
+    await converse(alice, bob, carol);
     await Promise.all([heartbeat(alice, { active: true }), heartbeat(bob, { active: true })]);
     const blocked = await post(alice, '/blocks', { userId: bob.id });
     expect(blocked.statusCode, blocked.body).toBe(201);
 
-    const hiddenEntry = (user: TestUser) => ({ userId: user.id, state: 'offline', lastActiveAt: null });
-    expect(await lookup(alice, [bob.id])).toEqual([hiddenEntry(bob)]);
-    expect(await lookup(bob, [alice.id])).toEqual([hiddenEntry(alice)]);
+    expect(await lookup(alice, [bob.id])).toEqual([offline(bob)]);
+    expect(await lookup(bob, [alice.id])).toEqual([offline(alice)]);
     expect((await lookup(carol, [alice.id, bob.id])).map((user) => user.state)).toEqual(['online', 'online']);
 
     const unblocked = await t.app.inject({

@@ -5,7 +5,9 @@
 // the gateway's publishToUsers. Shows P1 (a crashed client goes offline when its lease runs out),
 // P2 (away after idling, online again on activity), P3 (a lookup of 500 users is ONE key-value
 // call), P4 (no flap on a reconnect inside the grace) and P5 (one push per real change, only to
-// interested peers who are not blocked, even with two instances deciding at once).
+// interested peers who are not blocked, even with two instances deciding at once); a lookup shows
+// a user only to their partners, and concurrent visibility changes leave the key-value mirror
+// agreeing with the database.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PresenceOptions } from '../../src/modules/presence/options.js';
@@ -54,7 +56,7 @@ afterAll(async () => t?.close());
 const user = () => randomUUID();
 
 describe('presence service', () => {
-  it('looks up 500 users in ONE key-value call, hidden and blocked users reading offline', async () => {
+  it('looks up 500 users in ONE key-value call, hidden, blocked and non-partner users reading offline', async () => {
     relations = newRelations();
     // Not started: no periodic re-check shares the counted key-value store.
     const { presence, counter } = buildPresence(t, relations, { ...QUICK, leaseTtlMs: 60_000 });
@@ -64,6 +66,8 @@ describe('presence service', () => {
     for (const id of ids.slice(0, 200)) await presence.heartbeat(id, `conn-${id}`, { active: true });
     await presence.setHidden(hiddenUser.id, true);
     block(relations, viewer.id, ids[1] as string);
+    // The viewer shares a conversation with the first 100 only.
+    relations.peers.set(viewer.id, ids.slice(0, 100));
     const asked = [...ids, viewer.id];
 
     counter.reset();
@@ -82,6 +86,8 @@ describe('presence service', () => {
       lastActiveAt: start.toISOString(),
     });
     expect(byId.get(ids[300] as string)).toEqual({ userId: ids[300], state: 'offline', lastActiveAt: null });
+    // Online, but no partner of the viewer: read as an unknown id.
+    expect(byId.get(ids[150] as string)).toEqual({ userId: ids[150], state: 'offline', lastActiveAt: null });
     // The hidden user sees themself as they are.
     const [self] = await presence.lookup(hiddenUser.id, [hiddenUser.id]);
     expect(self?.state).toBe('online');
@@ -189,6 +195,7 @@ describe('presence service', () => {
   it('keeps a hidden user hidden when the key-value store lost its mirror of the setting', async () => {
     relations = newRelations();
     const [alice, bob] = [await signUp(t), await signUp(t)];
+    relations.peers.set(alice.id, [bob.id]);
     const { presence } = instance({ ...QUICK, leaseTtlMs: 60_000 });
     await presence.heartbeat(alice.id, 'phone');
     await presence.setHidden(alice.id, true);
@@ -198,6 +205,49 @@ describe('presence service', () => {
       { userId: alice.id, state: 'offline', lastActiveAt: null },
     ]);
     expect(await t.kv.get(`presence:hidden:${alice.id}`)).toBe('1');
+  });
+
+  it('leaves the mirror agreeing with the database when two visibility changes race', async () => {
+    relations = newRelations();
+    const alice = await signUp(t);
+    const hiddenKey = `presence:hidden:${alice.id}`;
+    // The first change's mirror write is held back until the test lets it go.
+    let held: () => void = () => undefined;
+    const heldBack = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    let entered: () => void = () => undefined;
+    const writing = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let holding = true;
+    const slowKv = new Proxy(t.kv, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'set') return typeof value === 'function' ? value.bind(target) : value;
+        return async (...args: Parameters<typeof t.kv.set>) => {
+          if (holding && args[0] === hiddenKey && args[1] === '1') {
+            holding = false;
+            entered();
+            await heldBack;
+          }
+          return target.set(...args);
+        };
+      },
+    });
+    const { presence } = buildPresence(t, relations, QUICK, [], slowKv);
+
+    const hide = presence.setHidden(alice.id, true);
+    await writing;
+    const show = presence.setHidden(alice.id, false);
+    // Give the second change every chance to overtake the held one.
+    await Promise.race([show, new Promise((resolve) => setTimeout(resolve, 200))]);
+    held();
+    await Promise.all([hide, show]);
+
+    const stored = await presence.isHidden(alice.id);
+    expect(stored).toBe(false);
+    expect(await t.kv.get(hiddenKey)).toBe(stored ? '1' : '0');
   });
 
   it('announces a change once when two instances see it at the same moment', async () => {

@@ -1,7 +1,8 @@
 // Test support for presence: the presence service built directly on a test app's real database and
 // key-value store (Redis when REDIS_URL is set), with the key-value store wrapped to count calls,
-// the gateway's publishToUsers recorded (the only part presence uses to push) and the peers and
-// blocks it asks other modules about set by the test. Several services over one store are several
+// the gateway's publishToUsers recorded (the only part presence uses to push) and the peers (both
+// those told of changes and those a lookup shows a user to) and blocks it asks other modules about
+// set by the test. Several services over one store are several
 // instances of one deployment.
 import { createLogger, type KeyValueStore, type OutgoingEvent } from '@app/platform';
 import type { PresenceOptions } from '../../src/modules/presence/options.js';
@@ -43,7 +44,7 @@ export interface Push {
   lastActiveAt: string | null;
 }
 
-/** Who is interested in whom, and who blocked whom (either way), as the test sets them. */
+/** Who is interested in whom (conversation partners, both ways), and who blocked whom (either way), as the test sets them. */
 export interface Relations {
   peers: Map<string, string[]>;
   blocks: Set<string>;
@@ -64,13 +65,17 @@ export interface PresenceInstance {
   pushes: Push[];
 }
 
+const arePartners = (relations: Relations, a: string, b: string) =>
+  (relations.peers.get(a) ?? []).includes(b) || (relations.peers.get(b) ?? []).includes(a);
+
 export function buildPresence(
   t: PairlyTestApp,
   relations: Relations,
   options: Partial<PresenceOptions> = {},
   pushes: Push[] = [],
+  kv: KeyValueStore = t.kv,
 ): PresenceInstance {
-  const counter = countingKv(t.kv);
+  const counter = countingKv(kv);
   const presence = createPresence({
     db: t.db,
     clock: t.clock,
@@ -88,6 +93,8 @@ export function buildPresence(
       },
     },
     interestedPeers: async (userId) => relations.peers.get(userId) ?? [],
+    partnersAmong: async (viewerId, userIds) =>
+      new Set(userIds.filter((userId) => arePartners(relations, viewerId, userId))),
   });
   return { presence, counter, pushes };
 }

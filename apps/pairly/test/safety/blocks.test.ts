@@ -59,12 +59,7 @@ describe('blocking a user', () => {
     expectProblem(await unblock(fan, 'nope'), 400);
     expectProblem(await get(t, fan, '/blocks?limit=0'), 400);
     expectProblem(await get(t, fan, '/blocks?limit=101'), 400);
-    expectProblem(
-      await get(t, fan, '/blocks?cursor=garbage'),
-      400,
-      'cursor_invalid',
-      '/querystring/cursor',
-    );
+    expectProblem(await get(t, fan, '/blocks?cursor=garbage'), 400, 'cursor_invalid', '/querystring/cursor');
     expect((await blockedIds(fan)).items).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 // Test support for safety: a test app with a short report window (so tests can step past it with the
-// fake clock while tokens stay valid), messages between users sent through messaging's REST routes,
-// the calls a client makes to block, report and moderate, and the safety service over the app's
-// database (what messaging and presence ask).
+// fake clock while tokens stay valid) where every reporter counts however new their account,
+// messages between users sent through messaging's REST routes, the calls a client makes to block,
+// report and moderate, and the safety service over the app's database (what messaging and presence ask).
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { createBlocks } from '../../src/modules/safety/blocks.js';
@@ -19,7 +19,14 @@ export const WINDOW_MS = 60_000;
 
 export function buildSafetyTestApp(safety: Partial<SafetyOptions> = {}): Promise<PairlyTestApp> {
   return buildPairlyTestApp(
-    { safety: { autoRestrictAfterReports: 3, reportWindowMs: WINDOW_MS, ...safety } },
+    {
+      safety: {
+        autoRestrictAfterReports: 3,
+        reportWindowMs: WINDOW_MS,
+        minReporterAccountAgeMs: 0,
+        ...safety,
+      },
+    },
     { env: { ACCESS_TOKEN_TTL_SECONDS: '1800' } },
   );
 }

@@ -1,9 +1,13 @@
 // Owns the presence module's surface: the socket's lease (taken when it authenticates, renewed by
-// the unmetered `presence.heartbeat` frame, shortened to the grace period when it closes), the
-// `presence` event, the REST heartbeat for clients without a socket, the bulk lookup, the hidden
-// setting, activity from messages sent, this instance's periodic re-check and the scheduled orphan
-// sweep (pg-boss runs it on one instance at a time). Fans and creators use it (`messages:own`).
+// the `presence.heartbeat` frame at most once per LEASE_RENEWAL_MS, shortened to the grace period
+// when it closes), the `presence` event, the REST heartbeat for clients without a socket, the bulk
+// lookup, the hidden setting, activity from messages sent, this instance's periodic re-check and the
+// scheduled orphan sweep (pg-boss runs it on one instance at a time). Only members (fans and
+// creators, the roles one signs up for) have presence: staff sockets take no lease and their
+// heartbeats are refused. Heartbeat frames count against the socket's frame budget like any other.
+import { performance } from 'node:perf_hooks';
 import {
+  AppError,
   bodylessAsEmpty,
   caller,
   type PlatformServer,
@@ -26,6 +30,17 @@ export const PRESENCE_ORPHAN_SWEEP_QUEUE = 'pairly.presence-orphan-sweep';
 
 const LEASE_CHANGES = 'presence.leaseChanges';
 const CLOSED = 'presence.closed';
+const RENEWED_AT = 'presence.renewedAt';
+
+/** A socket's lease is renewed at most this often (real time, as the lease's TTL); heartbeats between only carry activity. */
+const LEASE_RENEWAL_MS = 5_000;
+
+const notMember = () =>
+  new AppError({
+    kind: 'forbidden',
+    code: 'permission_denied',
+    detail: 'Presence is for fans and creators.',
+  });
 
 /**
  * Runs one change of a socket's lease after the ones before it, so the shortening at close can never
@@ -48,19 +63,34 @@ export function registerPresence(app: PlatformServer, context: PairlyContext): v
   const { options } = presence;
   const member = identity.requirePermission('messages:own');
   const timings = { heartbeatMs: options.heartbeatMs, leaseTtlMs: options.leaseTtlMs };
+  /** Staff roles are the ones nobody signs up for (as staff accounts are defined). */
+  const isMember = (role: string) => identity.policy.signupRoles.includes(role);
+  // Well inside the lease (a quarter of it), so a socket beating on time never lets it lapse.
+  const renewalMs = Math.min(LEASE_RENEWAL_MS, Math.floor(options.leaseTtlMs / 4));
 
-  /** Takes or renews the socket's lease, unless it closed meanwhile (a late frame must not revive it). */
+  /**
+   * Takes or renews the socket's lease, unless it closed meanwhile (a late frame must not revive it).
+   * A heartbeat soon after the last renewal only records activity, if it carries some.
+   */
   const renewLease = (connection: RealtimeConnection, active?: boolean) =>
     inOrder(connection, async () => {
-      if (!connection.data.has(CLOSED))
-        await presence.heartbeat(connection.userId, connection.id, { active });
+      if (connection.data.has(CLOSED)) return;
+      const renewedAt = connection.data.get(RENEWED_AT) as number | undefined;
+      const at = performance.now();
+      if (renewedAt !== undefined && at - renewedAt < renewalMs) {
+        if (active) await presence.touch(connection.userId);
+        return;
+      }
+      connection.data.set(RENEWED_AT, at);
+      await presence.heartbeat(connection.userId, connection.id, { active });
     });
 
-  realtime.onConnect((connection) => renewLease(connection));
+  realtime.onConnect((connection) => (isMember(connection.role) ? renewLease(connection) : undefined));
   /** Closes whose lease change is still running; a shutdown waits for them (then for their grace). */
   const closing = new Set<Promise<void>>();
   realtime.onDisconnect((connection) => {
     connection.data.set(CLOSED, true);
+    if (!isMember(connection.role)) return;
     const released = inOrder(connection, () => presence.release(connection.userId, connection.id))
       .catch((error: unknown) => {
         logger.warn({ event: 'presence_release_failed', err: error }, 'presence lease not shortened');
@@ -73,9 +103,9 @@ export function registerPresence(app: PlatformServer, context: PairlyContext): v
   messaging.sender.onSent((message) => void presence.touch(message.senderId));
   realtime.handle('presence.heartbeat', {
     schema: HeartbeatBody,
-    unmetered: true,
-    summary: `Keeps this socket present (send every ${options.heartbeatMs} ms); \`active: true\` when the user did something since the last one. Replies {heartbeatMs, leaseTtlMs}.`,
+    summary: `Keeps this socket present (send every ${options.heartbeatMs} ms); \`active: true\` when the user did something since the last one. Counts against the frame rate limits. Replies {heartbeatMs, leaseTtlMs}; 403 for staff (no presence).`,
     async handler(connection, frame) {
+      if (!isMember(connection.role)) throw notMember();
       await renewLease(connection, frame.active);
       return timings;
     },
@@ -94,13 +124,14 @@ export function registerPresence(app: PlatformServer, context: PairlyContext): v
       schema: {
         tags,
         summary: 'Keep yourself present without a socket',
-        description: `Permission: \`messages:own\`. For clients without a WebSocket: send one every ${options.heartbeatMs} ms; without one for ${options.leaseTtlMs} ms you read as offline. \`active: true\` when the user did something since the last heartbeat (online), otherwise you turn away after ${options.awayAfterMs} ms.`,
+        description: `Permission: \`messages:own\`; fans and creators only (staff have no presence: 403 \`permission_denied\`). For clients without a WebSocket: send one every ${options.heartbeatMs} ms; without one for ${options.leaseTtlMs} ms you read as offline. \`active: true\` when the user did something since the last heartbeat (online), otherwise you turn away after ${options.awayAfterMs} ms.`,
         body: HeartbeatBody,
         response: { 200: HeartbeatReply, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
-      const { userId, sessionId } = caller(request);
+      const { userId, sessionId, role } = caller(request);
+      if (!isMember(role)) throw notMember();
       await presence.heartbeat(userId, `rest:${sessionId}`, { active: request.body.active });
       return timings;
     },
@@ -114,7 +145,7 @@ export function registerPresence(app: PlatformServer, context: PairlyContext): v
         tags,
         summary: `The presence of up to ${LOOKUP_MAX} users`,
         description:
-          'Permission: `messages:own`. Users who hide their presence, and users blocked by you or blocking you, read as offline with no last activity. Your own entry shows your real state, even while hidden.',
+          'Permission: `messages:own`. Only your conversation partners show their state; anyone else reads as offline with no last activity, exactly like an unknown id. Partners who hide their presence, and users blocked by you or blocking you, read the same. Your own entry shows your real state, even while hidden.',
         body: LookupBody,
         response: { 200: LookupReply, ...problemResponses(400, 401, 403) },
       },

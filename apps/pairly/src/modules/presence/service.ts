@@ -2,11 +2,12 @@
 // store that its heartbeats renew; a user is online while a lease lives and their last activity is
 // recent, away while idle, offline without a lease. A clean close shortens the socket's lease to a
 // short grace (a quick reconnect does not flap); a crashed client's lease simply runs out. Lookups
-// read everything in one key-value round trip; hidden users and users blocked either way read as
-// offline to each other. Status changes go to interested peers only (tracker.ts).
+// read everything in one key-value round trip; only conversation partners see each other's state
+// (audience.ts), and hidden users and users blocked either way read as offline to them. Status changes go to interested peers only (tracker.ts).
 import type { RealtimeGateway } from '@app/platform';
 import type { PairlyBaseContext } from '../context.js';
 import type { Safety } from '../safety/service.js';
+import { conversationPartnersAmong, type PartnersAmong } from './audience.js';
 import { type PresenceOptions, presenceOptions } from './options.js';
 import { coarseActivity, liveState, visibleState } from './state.js';
 import { createPresenceStore, type PresenceState } from './store.js';
@@ -24,9 +25,12 @@ export interface PresenceView {
 
 export interface Presence {
   readonly options: PresenceOptions;
-  /** The visible state of each user (hidden users read as offline). */
+  /** For the server's own decisions, never a user's read: each user's visible state (hidden reads offline). */
   statusOf(userIds: readonly string[]): Promise<Map<string, PresenceState>>;
-  /** What `viewerId` may see of each user (deduplicated, in the order asked), in one key-value round trip. */
+  /**
+   * What `viewerId` may see of each user (deduplicated, in the order asked): only conversation
+   * partners' real state; one key-value round trip and one query for the partners.
+   */
   lookup(viewerId: string, userIds: readonly string[]): Promise<PresenceView[]>;
   /** Takes or renews a lease (`member`: a connection id, or `rest:<sessionId>`); `active` is user activity. */
   heartbeat(userId: string, member: string, signal?: { active?: boolean }): Promise<void>;
@@ -51,6 +55,8 @@ export interface PresenceDependencies
   safety: Pick<Safety, 'blockedAmong'>;
   /** Who is told of the user's status changes (conversation partners). */
   interestedPeers: (userId: string) => Promise<string[]>;
+  /** Who of many users a viewer may see (default: their conversation partners, from the database). */
+  partnersAmong?: PartnersAmong;
 }
 
 /** At most one activity write per user and instance this often: activity this recent is online anyway. */
@@ -58,6 +64,7 @@ const MAX_ACTIVITY_WRITE_MS = 10_000;
 
 export function createPresence(context: PresenceDependencies): Presence {
   const { kv, db, clock, logger, realtime, safety, interestedPeers } = context;
+  const partnersAmong = context.partnersAmong ?? conversationPartnersAmong(db);
   const options = presenceOptions(context.options.presence);
   const now = () => clock.now().getTime();
   const store = createPresenceStore(kv);
@@ -106,27 +113,32 @@ export function createPresence(context: PresenceDependencies): Presence {
     }
   }
 
-  /** What a viewer sees of each user (no viewer: what everyone else sees). */
-  async function views(userIds: readonly string[], viewerId?: string): Promise<PresenceView[]> {
+  const offline = (userId: string): PresenceView => ({ userId, state: 'offline', lastActiveAt: null });
+
+  /**
+   * What the viewer sees of each user: their own real state; a conversation partner's visible state
+   * unless blocked either way; anyone else offline (as an unknown id). One key-value round trip.
+   */
+  async function lookup(viewerId: string, userIds: readonly string[]): Promise<PresenceView[]> {
     const unique = [...new Set(userIds)];
-    const records = await visibility.resolve(await store.read(unique));
-    const others = unique.filter((userId) => userId !== viewerId);
-    const blocked =
-      viewerId !== undefined && others.length > 0
-        ? await safety.blockedAmong(viewerId, others)
-        : new Set<string>();
+    const partners = await partnersAmong(viewerId, unique);
+    const shown = unique.filter((userId) => userId === viewerId || partners.has(userId));
+    const [records, blocked] = await Promise.all([
+      store.read(shown).then((read) => visibility.resolve(read)),
+      partners.size > 0 ? safety.blockedAmong(viewerId, [...partners]) : new Set<string>(),
+    ]);
+    const byId = new Map(records.map((record) => [record.userId, record]));
     const at = now();
-    return records.map((record) => {
-      if (record.userId === viewerId) {
+    return unique.map((userId) => {
+      const record = byId.get(userId);
+      if (!record) return offline(userId);
+      if (userId === viewerId) {
         const state = liveState(record, at, options.awayAfterMs);
-        return { userId: record.userId, state, lastActiveAt: coarseActivity(record.lastActiveAt) };
+        return { userId, state, lastActiveAt: coarseActivity(record.lastActiveAt) };
       }
-      const shown = record.hidden !== true && !blocked.has(record.userId);
-      return {
-        userId: record.userId,
-        state: shown ? visibleState(record, at, options.awayAfterMs) : 'offline',
-        lastActiveAt: shown ? coarseActivity(record.lastActiveAt) : null,
-      };
+      if (record.hidden === true || blocked.has(userId)) return offline(userId);
+      const state = visibleState(record, at, options.awayAfterMs);
+      return { userId, state, lastActiveAt: coarseActivity(record.lastActiveAt) };
     });
   }
 
@@ -134,10 +146,12 @@ export function createPresence(context: PresenceDependencies): Presence {
     options,
 
     async statusOf(userIds) {
-      return new Map((await views(userIds)).map((view) => [view.userId, view.state]));
+      const records = await visibility.resolve(await store.read([...new Set(userIds)]));
+      const at = now();
+      return new Map(records.map((record) => [record.userId, visibleState(record, at, options.awayAfterMs)]));
     },
 
-    lookup: (viewerId, userIds) => views(userIds, viewerId),
+    lookup,
 
     async heartbeat(userId, member, { active = false } = {}) {
       const [before] = await store.read([userId], { published: true });

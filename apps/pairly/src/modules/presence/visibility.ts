@@ -1,8 +1,11 @@
 // Owns the hidden-presence setting: presence_settings in the database is the truth; the key-value
 // store keeps a mirror so a lookup stays one key-value round trip. Where the mirror is gone (expired,
 // or the store lost its data) the database answers and the mirror is restored, so a hidden user is
-// never shown by mistake. A change clears the mirror before the database write and restores it
-// after; a lookup restoring it meanwhile only writes where nothing is, so it cannot win with the old value.
+// never shown by mistake. A change clears the mirror, then writes the setting and, still holding the
+// setting's row lock, the mirror from the value the database returned: concurrent changes of one
+// user write their mirrors in the order they commit, so the last mirror written is the stored value.
+// A lookup restoring the mirror meanwhile only writes where nothing is, so it cannot win with an old
+// value. If the change fails after its mirror write, the mirror is cleared (the database answers).
 import type { Clock, Database } from '@app/platform';
 import type { Kysely } from 'kysely';
 import type { PresenceRecord, PresenceStore } from './store.js';
@@ -31,12 +34,22 @@ export function createVisibility(db: Database, clock: Clock, store: PresenceStor
 
     async setHidden(userId: string, hidden: boolean): Promise<void> {
       await store.forgetHidden(userId);
-      await kysely
-        .insertInto('presence_settings')
-        .values({ user_id: userId, hidden, updated_at: clock.now() })
-        .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ hidden, updated_at: clock.now() }))
-        .execute();
-      await store.mirrorHidden(userId, hidden);
+      try {
+        await kysely.transaction().execute(async (trx) => {
+          const stored = await trx
+            .insertInto('presence_settings')
+            .values({ user_id: userId, hidden, updated_at: clock.now() })
+            .onConflict((conflict) =>
+              conflict.column('user_id').doUpdateSet({ hidden, updated_at: clock.now() }),
+            )
+            .returning('hidden')
+            .executeTakeFirstOrThrow();
+          await store.mirrorHidden(userId, stored.hidden);
+        });
+      } catch (error) {
+        await store.forgetHidden(userId);
+        throw error;
+      }
     },
 
     /**

@@ -1,7 +1,8 @@
 // Owns blocks between users: a user blocks or unblocks another and lists whom they blocked (newest
 // first, with a cursor); other modules ask whether two users are blocked either way, or which of
 // many users are, in one query. A block is stored one-way and applies both ways. Any existing user
-// may be blocked; staff routes ignore blocks (a block hides nobody from moderation).
+// may be blocked; staff routes ignore blocks (a block hides nobody from moderation). A new block is
+// announced (on this instance) to whoever ends live interactions between the two (typing).
 import type { Clock } from '@app/platform';
 import { sql } from 'kysely';
 import { blockNotFound, blockSelf, userNotFound } from './errors.js';
@@ -20,7 +21,11 @@ const toView = (row: { blocked_id: string; created_at: Date }): BlockView => ({
   createdAt: row.created_at.toISOString(),
 });
 
+/** Told, on the instance that stored it, of each new block (never rejects: listeners catch their own failures). */
+export type BlockListener = (blockerId: string, blockedId: string) => void;
+
 export function createBlocks(db: SafetyDb, clock: Clock) {
+  const listeners: BlockListener[] = [];
   /** Those of `others` that `userId` blocked or was blocked by, in one query (ids that are not uuids never are). */
   async function blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
     const candidates = [...new Set(others)].filter((id) => UUID.test(id));
@@ -37,6 +42,8 @@ export function createBlocks(db: SafetyDb, clock: Clock) {
 
   return {
     blockedAmong,
+
+    onBlocked: (listener: BlockListener) => void listeners.push(listener),
 
     async isBlockedEitherWay(userA: string, userB: string): Promise<boolean> {
       return (await blockedAmong(userA, [userB])).size > 0;
@@ -57,7 +64,10 @@ export function createBlocks(db: SafetyDb, clock: Clock) {
         .onConflict((conflict) => conflict.columns(['blocker_id', 'blocked_id']).doNothing())
         .returning(['blocked_id', 'created_at'])
         .executeTakeFirst();
-      if (inserted) return { created: true, block: toView(inserted) };
+      if (inserted) {
+        for (const listener of listeners) listener(blockerId, blockedId);
+        return { created: true, block: toView(inserted) };
+      }
       const existing = await db
         .selectFrom('user_blocks')
         .select(['blocked_id', 'created_at'])

@@ -3,8 +3,9 @@
 // then, and opens in the moderation queue. Reports against one sender are counted under a lock on
 // that sender, so that when `autoRestrictAfterReports` distinct reporters report them within
 // `reportWindowMs` they are restricted from messaging exactly once, however the reports race
-// (dismissed reports, and reports older than the sender's last lift, do not count). The moderators'
-// side of reports is report-queue.ts.
+// (dismissed reports, reports older than the sender's last lift, and reports by accounts younger than
+// `minReporterAccountAgeMs` when they reported, do not count; all of them still reach the queue).
+// The moderators' side of reports is report-queue.ts.
 import { type Clock, type Database, type Logger, type RequestOrigin, withTransaction } from '@app/platform';
 import { sql } from 'kysely';
 import { messageNotFound, reportOwnMessage } from './errors.js';
@@ -109,17 +110,20 @@ export function createReports({ database, db, clock, logger, options }: ReportDe
   }
 
   /**
-   * Restricts the sender when enough distinct users reported them within the window (since their
-   * last lift, dismissed reports aside); runs under the sender's lock, after the new report.
+   * Restricts the sender when enough distinct users with established accounts reported them within
+   * the window (since their last lift, dismissed reports aside); runs under the sender's lock, after
+   * the new report.
    */
   async function restrictIfReported(trx: SafetyTransaction, report: StoredReport, origin: RequestOrigin) {
     const now = clock.now();
     const windowStart = new Date(now.getTime() - options.reportWindowMs);
     const { rows } = await sql<{ reporters: number }>`
-      select count(distinct reporter_id)::int as reporters from message_reports
-      where sender_id = ${report.sender_id} and created_at > ${windowStart}
-        and outcome is distinct from 'dismissed'
-        and created_at > coalesce(
+      select count(distinct r.reporter_id)::int as reporters
+      from message_reports r join auth_users u on u.id = r.reporter_id
+      where r.sender_id = ${report.sender_id} and r.created_at > ${windowStart}
+        and r.outcome is distinct from 'dismissed'
+        and r.created_at - u.created_at >= ${options.minReporterAccountAgeMs}::double precision * interval '1 millisecond'
+        and r.created_at > coalesce(
           (select lifted_at from messaging_restrictions where user_id = ${report.sender_id}),
           '-infinity'::timestamptz)
     `.execute(trx);
@@ -133,6 +137,7 @@ export function createReports({ database, db, clock, logger, options }: ReportDe
       reporters,
       threshold: options.autoRestrictAfterReports,
       windowMs: options.reportWindowMs,
+      minReporterAccountAgeMs: options.minReporterAccountAgeMs,
       reportId: report.id,
       reporterId: report.reporter_id,
     };

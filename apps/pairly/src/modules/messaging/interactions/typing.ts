@@ -1,10 +1,14 @@
 // Owns typing indicators: never stored, kept only as a timer on the instance whose socket sent the
 // `typing` frame. The first `active: true` of a user in a conversation (participants who may
-// message the other: no block either way, not restricted; the same refusals as a send) tells the other participant `typing {active: true, ttlMs}`; renewals within `ttlMs`
-// only restart the timer (no event, no database read). The other participant is told
-// `active: false` when the typist says so, sends a message (through this instance), closes the
-// socket that was typing, or lets `ttlMs` pass without a renewal. Events are ephemeral: shed first
-// under backpressure, and a client drops an indicator by itself after `ttlMs` anyway.
+// message the other: no block either way, not restricted; the same refusals as a send) tells the
+// other participant `typing {active: true, ttlMs}`; renewals within `ttlMs` only restart the timer
+// (no event; the refusals are checked again at most once per `ttlMs`). The other participant is
+// told `active: false` when the typist says so, sends a message (through this instance), closes the
+// socket that was typing, or lets `ttlMs` pass without a renewal, unless the two are now blocked
+// either way: a block ends their indicators silently (at once on the instance that stored it).
+// Events are ephemeral: shed first under backpressure, and a client drops an indicator by itself
+// after `ttlMs` anyway.
+import { performance } from 'node:perf_hooks';
 import type { RealtimeConnection } from '@app/platform';
 import type { PairlyContext } from '../../context.js';
 import type { InteractionOptions } from './options.js';
@@ -16,6 +20,8 @@ interface ActiveTyping {
   /** The socket that started or last renewed it. */
   connectionId: string;
   timer: NodeJS.Timeout;
+  /** When the refusals (block, restriction) were last checked, in ms of performance.now(). */
+  checkedAt: number;
 }
 
 export function createTyping(context: PairlyContext, options: InteractionOptions) {
@@ -26,6 +32,8 @@ export function createTyping(context: PairlyContext, options: InteractionOptions
   async function tell(entry: ActiveTyping, isTyping: boolean): Promise<void> {
     const { conversationId, userId, peerId } = entry;
     try {
+      // A stop is never told across a block (the start was checked as it began).
+      if (!isTyping && (await safety.isBlockedEitherWay(userId, peerId))) return;
       await realtime.publishToUsers([peerId], {
         type: 'typing',
         delivery: 'ephemeral',
@@ -41,21 +49,45 @@ export function createTyping(context: PairlyContext, options: InteractionOptions
     }
   }
 
-  /** Ends the user's typing in the conversation, if this instance has it, and tells the peer. */
-  async function stop(conversationId: string, userId: string): Promise<void> {
+  /** Forgets an indicator without telling anyone; answers it when there was one. */
+  function drop(conversationId: string, userId: string): ActiveTyping | undefined {
     const key = keyOf(conversationId, userId);
     const entry = active.get(key);
-    if (!entry) return;
+    if (!entry) return undefined;
     clearTimeout(entry.timer);
     active.delete(key);
-    await tell(entry, false);
+    return entry;
   }
 
-  /** Restarts the expiry timer: a renewal. */
-  function renew(entry: ActiveTyping, connection: RealtimeConnection): void {
+  /** Ends the user's typing in the conversation, if this instance has it, and tells the peer. */
+  async function stop(conversationId: string, userId: string): Promise<void> {
+    const entry = drop(conversationId, userId);
+    if (entry) await tell(entry, false);
+  }
+
+  /** Restarts the expiry timer: a renewal, refused (and ended silently) when the refusals apply now. */
+  async function renew(entry: ActiveTyping, connection: RealtimeConnection): Promise<void> {
+    if (performance.now() - entry.checkedAt >= options.typingTtlMs) {
+      entry.checkedAt = performance.now();
+      try {
+        await safety.assertMayMessage(entry.userId, entry.peerId);
+      } catch (error) {
+        drop(entry.conversationId, entry.userId);
+        throw error;
+      }
+    }
     entry.connectionId = connection.id;
     entry.timer.refresh();
   }
+
+  // A new block ends the indicators between the two at once, telling neither.
+  safety.blocks.onBlocked((blockerId, blockedId) => {
+    for (const entry of [...active.values()]) {
+      const between = [entry.userId, entry.peerId];
+      if (between.includes(blockerId) && between.includes(blockedId))
+        drop(entry.conversationId, entry.userId);
+    }
+  });
 
   return {
     /** `typing {active: true}`: starts (and tells the peer) or renews. */
@@ -72,6 +104,7 @@ export function createTyping(context: PairlyContext, options: InteractionOptions
         userId: connection.userId,
         peerId,
         connectionId: connection.id,
+        checkedAt: performance.now(),
         timer: setTimeout(() => void stop(conversationId, connection.userId), options.typingTtlMs),
       };
       active.set(key, entry);
