@@ -142,7 +142,6 @@ describe('AsyncAPI document', () => {
       'client.auth',
       'client.echo',
       'client.fail',
-      'client.beat',
       'client.note',
     ]);
     expect(refs('sendServerFrames')).toEqual([
