@@ -68,14 +68,18 @@ CREATE TABLE messaging_settings (
   updated_at timestamptz NOT NULL
 );
 
--- Sends one message in ONE statement (autocommit, so one round trip): locks the conversation row,
--- answers the stored message when the sender already used this client id in this conversation
--- (a retry: nothing charged), otherwise charges the recipient's price through credits_run (p_charge:
--- {"scope", "key", "hash", "legs"} built by the credits rules; NULL when the price is 0), takes the
--- next seq and stores the message. Returns {"replayed": bool, "message": <messages row>}.
+-- Sends one message in ONE statement (autocommit, so one round trip per send): locks the
+-- conversation row, refuses a sender who may not write to the other participant (the safety rules of
+-- migration 0007, read here so that a block or a restriction takes effect at once), answers the
+-- stored message when the sender already used this client id in this conversation (a retry: nothing
+-- charged), otherwise charges the recipient's price through credits_run (p_charge: {"scope", "key",
+-- "hash", "legs"} built by the credits rules; NULL when the price is 0), takes the next seq and
+-- stores the message. Returns {"replayed": bool, "message": <messages row>}.
 -- Raises, so that nothing at all is kept (no message, no charge, not even the credits key, and a
 -- retry after a top-up goes through):
 --   PM404 no such conversation or the sender is not in it;
+--   PMR03 the sender is restricted from messaging (an active messaging_restrictions row);
+--   PMB03 the sender blocked the recipient; PMU03 the recipient blocked the sender;
 --   PM409 the client id was used for another conversation or another body;
 --   PM412 the recipient's price is no longer p_price (the caller reads it again and retries);
 --   PM402 insufficient credits; PF423 (from credits_run) a frozen account.
@@ -97,6 +101,17 @@ BEGIN
   IF NOT FOUND OR p_sender_id NOT IN (v_conversation.user_a, v_conversation.user_b) THEN
     RAISE EXCEPTION 'messaging_send: no such conversation' USING errcode = 'PM404';
   END IF;
+  v_recipient := CASE WHEN p_sender_id = v_conversation.user_a THEN v_conversation.user_b ELSE v_conversation.user_a END;
+
+  IF EXISTS (SELECT 1 FROM messaging_restrictions WHERE user_id = p_sender_id AND lifted_at IS NULL) THEN
+    RAISE EXCEPTION 'messaging_send: sender restricted' USING errcode = 'PMR03';
+  END IF;
+  IF EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = p_sender_id AND blocked_id = v_recipient) THEN
+    RAISE EXCEPTION 'messaging_send: sender blocked the recipient' USING errcode = 'PMB03';
+  END IF;
+  IF EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = v_recipient AND blocked_id = p_sender_id) THEN
+    RAISE EXCEPTION 'messaging_send: recipient blocked the sender' USING errcode = 'PMU03';
+  END IF;
 
   SELECT * INTO v_stored FROM messages
     WHERE sender_id = p_sender_id AND client_message_id = p_client_message_id;
@@ -107,7 +122,6 @@ BEGIN
     RETURN jsonb_build_object('replayed', true, 'message', to_jsonb(v_stored));
   END IF;
 
-  v_recipient := CASE WHEN p_sender_id = v_conversation.user_a THEN v_conversation.user_b ELSE v_conversation.user_a END;
   SELECT coalesce((SELECT message_price FROM messaging_settings WHERE user_id = v_recipient), 0) INTO v_price;
   IF v_price <> p_price OR (v_price > 0) <> (p_charge IS NOT NULL) THEN
     RAISE EXCEPTION 'messaging_send: price changed' USING errcode = 'PM412';

@@ -1,6 +1,6 @@
 // Conversations over REST: opening one (201, then 200 with the same one, from either side), who may
 // talk to whom (a creator in every pair, not oneself, the peer must exist), listing most recent
-// first with a cursor, the last message and the unread count (after the read marker), the partners
+// first with a cursor, the price each side pays, the last message and the unread count (after the read marker), the partners
 // presence asks for, and privacy: anyone outside a conversation gets the same 404 as for a missing
 // one, on every route.
 import { randomUUID } from 'node:crypto';
@@ -17,6 +17,7 @@ import {
   history,
   openConversation,
   sendRest,
+  setPrice,
 } from './support.js';
 
 let t: PairlyTestApp;
@@ -50,6 +51,22 @@ describe('opening a conversation', () => {
     const fromCreator = await open(people.creator.headers, { userId: fan.id });
     expect(fromCreator.statusCode).toBe(200);
     expect(fromCreator.json()).toMatchObject({ id: conversation.id, peerId: fan.id });
+  });
+
+  it("shows each side what it pays per message: the peer's price", async () => {
+    const [fan, creator] = await Promise.all([signUp(t, 'fan'), signUp(t, 'creator')]);
+    await setPrice(t, creator, 35);
+    const fanView = await open(fan.headers, { userId: creator.id });
+    expect(fanView.json()).toMatchObject({ peerId: creator.id, messagePrice: 35 });
+    const creatorView = await open(creator.headers, { userId: fan.id });
+    expect(creatorView.json()).toMatchObject({ peerId: fan.id, messagePrice: 0 });
+    await setPrice(t, creator, 50);
+    const again = await t.app.inject({
+      method: 'GET',
+      url: `/conversations/${fanView.json().id}`,
+      headers: fan.headers,
+    });
+    expect(again.json()).toMatchObject({ messagePrice: 50 });
   });
 
   it('opens one between two creators', async () => {

@@ -9,7 +9,7 @@ import type { AuthContext } from '../auth/identity.js';
 import type { Logger } from '../log/index.js';
 import type { MessageLimiter } from '../ratelimit/message-limiter.js';
 import type { RealtimeOptions } from './options.js';
-import { eventFrame, REALTIME_CLOSE } from './protocol.js';
+import { eventText, REALTIME_CLOSE } from './protocol.js';
 import type { Delivery, OutgoingEvent, RealtimeConnection, StreamSource } from './types.js';
 
 export interface ConnectionSetup {
@@ -47,6 +47,8 @@ export interface LiveConnection extends RealtimeConnection {
   stats(): Record<string, number>;
 }
 
+type StreamPosition = NonNullable<OutgoingEvent['stream']>;
+
 /** `ws` hands messages over as one Buffer (its default binaryType). */
 const sizeOf = (data: unknown): number =>
   Buffer.isBuffer(data) ? data.length : Buffer.byteLength(String(data));
@@ -70,10 +72,9 @@ export function createConnection(setup: ConnectionSetup): LiveConnection {
     setup.onRetired(connection, code);
   }
 
-  /** Writes one frame unless shed; a durable one that does not fit closes the socket. */
-  function write(frame: Record<string, unknown>, delivery: Delivery): boolean {
+  /** Writes one frame (JSON text) unless shed; a durable one that does not fit closes the socket. */
+  function write(text: string, delivery: Delivery): boolean {
     if (closing) return false;
-    const text = JSON.stringify(frame);
     const queued = socket.bufferedAmount;
     if (delivery === 'ephemeral' && queued > options.sendQueueHighWaterBytes) {
       counts.shed += 1;
@@ -93,20 +94,20 @@ export function createConnection(setup: ConnectionSetup): LiveConnection {
   }
 
   /** Sends a stream event that is next (or after a gap that could not be repaired); drops a duplicate. */
-  function place(event: OutgoingEvent & { stream: { id: string; seq: number } }): void {
-    const last = seen.get(event.stream.id);
-    if (last !== undefined && event.stream.seq <= last) {
+  function place(event: OutgoingEvent, stream: StreamPosition): void {
+    const last = seen.get(stream.id);
+    if (last !== undefined && stream.seq <= last) {
       counts.duplicates += 1;
       return;
     }
-    seen.set(event.stream.id, event.stream.seq);
-    write(eventFrame(event), event.delivery);
+    seen.set(stream.id, stream.seq);
+    write(eventText(event), event.delivery);
   }
 
   function placeAll(events: readonly OutgoingEvent[]): void {
     for (const event of events) {
-      if (event.stream) place({ ...event, stream: event.stream });
-      else write(eventFrame(event), event.delivery);
+      if (event.stream) place(event, event.stream);
+      else write(eventText(event), event.delivery);
     }
   }
 
@@ -139,11 +140,11 @@ export function createConnection(setup: ConnectionSetup): LiveConnection {
     });
   }
 
-  function deliverStreamEvent(event: OutgoingEvent & { stream: { id: string; seq: number } }): void {
-    const { id, seq } = event.stream;
+  function deliverStreamEvent(event: OutgoingEvent, stream: StreamPosition): void {
+    const { id, seq } = stream;
     const last = seen.get(id);
     if (!streamWork && (last === undefined || seq <= last + 1)) {
-      place(event);
+      place(event, stream);
       return;
     }
     queueStreamWork(async () => {
@@ -158,7 +159,7 @@ export function createConnection(setup: ConnectionSetup): LiveConnection {
           );
         }
       }
-      place(event);
+      place(event, stream);
     });
   }
 
@@ -205,11 +206,11 @@ export function createConnection(setup: ConnectionSetup): LiveConnection {
     data: new Map(),
     limiters: setup.limiters,
     send(event) {
-      if (event.stream) deliverStreamEvent({ ...event, stream: event.stream });
-      else write(eventFrame(event), event.delivery);
+      if (event.stream) deliverStreamEvent(event, event.stream);
+      else write(eventText(event), event.delivery);
     },
     reply(frame) {
-      write(frame, 'durable');
+      write(JSON.stringify(frame), 'durable');
     },
     lastSeq: (streamId) => seen.get(streamId),
     markSeen(streamId, seq) {

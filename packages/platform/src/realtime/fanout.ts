@@ -33,8 +33,11 @@ interface Following {
 export function createFanout(setup: FanoutSetup) {
   const { kv, instanceId, logger } = setup;
   const following = new Map<string, Following>();
+  /** How this instance's own envelopes begin (JSON keeps key order): they come back and are skipped unread. */
+  const ownPrefix = `{"from":${JSON.stringify(instanceId)},`;
 
   function receive(userId: string, message: string): void {
+    if (message.startsWith(ownPrefix)) return;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message) as Envelope;

@@ -104,6 +104,19 @@ export function eventFrame(event: OutgoingEvent): Record<string, unknown> {
   };
 }
 
+/** Each event's frame as JSON text, kept per event object: one event handed to several sockets is serialised once. */
+const eventTexts = new WeakMap<OutgoingEvent, string>();
+
+/** The event's frame as JSON text (an event is not changed once it is sent). */
+export function eventText(event: OutgoingEvent): string {
+  let text = eventTexts.get(event);
+  if (text === undefined) {
+    text = JSON.stringify(eventFrame(event));
+    eventTexts.set(event, text);
+  }
+  return text;
+}
+
 /** The offered subprotocols of an upgrade (`Sec-WebSocket-Protocol`), trimmed. */
 export function offeredProtocols(header: string | undefined): string[] {
   return (header ?? '')

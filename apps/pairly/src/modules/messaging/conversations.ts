@@ -38,6 +38,8 @@ export interface ConversationView {
   lastMessage: MessageView | null;
   /** Messages from the peer after the caller's read marker, not unsent or deleted by the caller. */
   unreadCount: number;
+  /** What the caller pays per message now: the peer's price (0 = free). */
+  messagePrice: number;
 }
 
 export interface ConversationPage {
@@ -55,6 +57,7 @@ interface ConversationRow {
   activity_at: Date;
   unread_count: number;
   last_message: StoredMessage | null;
+  message_price: number | string;
 }
 
 function encodeCursor(row: ConversationRow): string {
@@ -92,7 +95,10 @@ export function createConversations(db: PairlyDb, clock: Clock, safety: Safety) 
                  AND m.seq > coalesce((SELECT r.read_seq FROM conversation_receipts r
                                         WHERE r.conversation_id = c.id AND r.user_id = ${userId}), 0)
                  AND NOT EXISTS (SELECT 1 FROM message_hidden h WHERE h.message_id = m.id AND h.user_id = ${userId})
-             )::int AS unread_count
+             )::int AS unread_count,
+             coalesce((SELECT s.message_price FROM messaging_settings s
+                        WHERE s.user_id = CASE WHEN c.user_a = ${userId} THEN c.user_b ELSE c.user_a END), 0)
+               AS message_price
       FROM conversations c
       WHERE (c.user_a = ${userId} OR c.user_b = ${userId}) AND ${where}
       ORDER BY coalesce(c.last_message_at, c.created_at) DESC, c.id DESC
@@ -112,6 +118,7 @@ export function createConversations(db: PairlyDb, clock: Clock, safety: Safety) 
       lastMessageAt: row.last_message_at ? new Date(row.last_message_at).toISOString() : null,
       lastMessage: lastMessage ? toMessageView(lastMessage) : null,
       unreadCount: row.unread_count,
+      messagePrice: Number(row.message_price),
     };
   }
 

@@ -30,6 +30,14 @@ export const membersOnly = () =>
     detail: 'Conversations are between fans and creators; staff accounts cannot open them.',
   });
 
+/** The price the client agreed to is not the price now: nothing is stored or charged. */
+export const messagePriceChanged = (price: number) =>
+  new AppError({
+    kind: 'conflict',
+    code: 'message_price_changed',
+    detail: `The price per message is now ${price} credits; nothing was sent or charged. Send again with expectedPrice ${price} to agree to it.`,
+  });
+
 export const creatorRequired = () =>
   new AppError({
     kind: 'forbidden',

@@ -115,7 +115,12 @@ export function registerMessagingRoutes(app: PlatformServer, context: PairlyCont
       if (clientMessageId === undefined) throw clientMessageIdMissing();
       const { message, replayed } = await messaging.sender.send(
         caller(request).userId,
-        { conversationId: request.params.conversationId, clientMessageId, body: request.body.body },
+        {
+          conversationId: request.params.conversationId,
+          clientMessageId,
+          body: request.body.body,
+          ...(request.body.expectedPrice === undefined ? {} : { expectedPrice: request.body.expectedPrice }),
+        },
         { via: 'rest' },
       );
       if (replayed) reply.header(REPLAYED_HEADER, 'true');

@@ -93,6 +93,11 @@ export const ConversationBody = Type.Object({
     description:
       'Messages from the other participant after your read marker (not unsent, not deleted by you).',
   }),
+  messagePrice: Type.Integer({
+    minimum: 0,
+    description:
+      "What you pay per message you send here now: the other participant's price (0 = free). Send it back as `expectedPrice` so a price change is refused instead of charged.",
+  }),
 });
 
 export const ConversationPage = Type.Object({
@@ -111,9 +116,20 @@ export const SendMessageHeaders = Type.Object({
   ),
 });
 
+const ExpectedPrice = Type.Integer({
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description:
+    "The price per message the client showed (the conversation's `messagePrice`): a different price now is a 409 `message_price_changed`, nothing charged.",
+});
+
 export function sendMessageBody(bodyMaxLength: number) {
   return Type.Object(
-    { clientMessageId: Type.Optional(ClientMessageId), body: messageBodyField(bodyMaxLength) },
+    {
+      clientMessageId: Type.Optional(ClientMessageId),
+      body: messageBodyField(bodyMaxLength),
+      expectedPrice: Type.Optional(ExpectedPrice),
+    },
     {
       additionalProperties: false,
       examples: [{ clientMessageId: '0f8e1c52-8b7a-4d3e-9f10-2c6b5a4d3e21', body: 'Loved your last post!' }],
@@ -172,6 +188,7 @@ export function sendFrame(bodyMaxLength: number) {
       conversationId: Type.String({ format: 'uuid' }),
       clientMessageId: ClientMessageId,
       body: messageBodyField(bodyMaxLength),
+      expectedPrice: Type.Optional(ExpectedPrice),
     },
     { additionalProperties: false },
   );

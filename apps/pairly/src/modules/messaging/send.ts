@@ -1,27 +1,31 @@
-// Owns sending a message, over REST and WebSocket alike: the body rules, the sender's right to
-// write (a participant; not restricted and no block either way, as safety.assertMayMessage rules),
-// and ONE database statement (messaging_send, migration 0006) that locks the conversation, answers
-// the stored message for a client id already used (a retry: nothing charged), charges the
-// recipient's price through the credits ledger's own rules (credits.messageChargePlan, posted by
-// credits_run), takes the next seq and stores the message. A refusal inside it (insufficient
-// credits, a frozen account) rolls everything back, so the same client id goes through once the
-// sender has topped up. Once stored, the message is published to both participants as a durable
-// `message.new` of `conv:<id>`.
+// Owns sending a message, over REST and WebSocket alike: the body rules, then ONE database
+// statement per send (messaging_send, migration 0006; the recipient and their price come from
+// recipients.ts, kept in memory) that locks the conversation, checks the sender's right to write
+// (a participant; not restricted and no block either way: safety's rules and codes, read in the
+// statement so they take effect at once), answers the stored message for a client id already used
+// (a retry: nothing charged), charges the recipient's price through the credits ledger's own rules
+// (credits.messageChargePlan, posted by credits_run), takes the next seq and stores the message. A
+// refusal inside it (insufficient credits, a frozen account) rolls everything back, so the same
+// client id goes through once the sender has topped up. Once stored, the message is published to
+// both participants as a durable `message.new` of `conv:<id>`.
 import { type Clock, isRetryableTransactionError, type Logger, type RealtimeGateway } from '@app/platform';
 import { sql } from 'kysely';
 import type { PairlyDb } from '../../db.js';
 import { requestHash } from '../credits/idempotency.js';
 import { accountFrozen, accountNotFound, insufficientCredits, legsPayload } from '../credits/ledger.js';
 import type { CreditsService } from '../credits/service.js';
-import type { Safety } from '../safety/service.js';
-import { clientMessageIdReused, conversationNotFound, invalidBody } from './errors.js';
+import { blockedByYou, messagingRestricted, recipientUnavailable } from '../safety/errors.js';
+import { clientMessageIdReused, conversationNotFound, invalidBody, messagePriceChanged } from './errors.js';
 import type { MessagingOptions } from './options.js';
+import { createRecipients, type Recipient } from './recipients.js';
 import { type MessageView, messageEvent, type StoredMessage, toMessageView } from './views.js';
 
 export interface SendInput {
   conversationId: string;
   clientMessageId: string;
   body: string;
+  /** The price the client agreed to; another price now refuses the send (unless it is a replay). */
+  expectedPrice?: number;
 }
 
 export interface SendOutcome {
@@ -40,6 +44,9 @@ const MAX_ATTEMPTS = 5;
 /** messaging_send's own refusals (migration 0006) and the ledger's, by SQLSTATE. */
 const SQLSTATE = {
   notFound: 'PM404',
+  restricted: 'PMR03',
+  blocking: 'PMB03',
+  blocked: 'PMU03',
   clientIdReused: 'PM409',
   priceChanged: 'PM412',
   insufficient: 'PM402',
@@ -69,34 +76,15 @@ export interface SenderDependencies {
   clock: Clock;
   logger: Logger;
   credits: CreditsService;
-  safety: Safety;
   realtime: RealtimeGateway;
   options: MessagingOptions;
 }
 
-interface Recipient {
-  peerId: string;
-  /** Their message price now (0 without a settings row). */
-  price: number;
-}
-
 export function createSender(dependencies: SenderDependencies) {
-  const { db, clock, logger, credits, safety, realtime, options } = dependencies;
+  const { db, clock, logger, credits, realtime, options } = dependencies;
+  const recipients = createRecipients(db);
 
-  /** The other participant and their price, in one query; 404 unless the sender is in the conversation. */
-  async function recipientOf(senderId: string, conversationId: string): Promise<Recipient> {
-    const peer = sql<string>`CASE WHEN c.user_a = ${senderId} THEN c.user_b ELSE c.user_a END`;
-    const { rows } = await sql<{ peer_id: string; price: number }>`
-      SELECT ${peer} AS peer_id, coalesce(s.message_price, 0) AS price
-      FROM conversations c LEFT JOIN messaging_settings s ON s.user_id = ${peer}
-      WHERE c.id = ${conversationId} AND ${senderId} IN (c.user_a, c.user_b)
-    `.execute(db);
-    const row = rows[0];
-    if (!row) throw conversationNotFound();
-    return { peerId: row.peer_id, price: Number(row.price) };
-  }
-
-  /** One run of the statement at the price the service read (messaging_send checks it is still so). */
+  /** One run of the statement at the price last read (messaging_send checks it is still so). */
   async function attempt(senderId: string, recipient: Recipient, input: SendInput): Promise<SendAnswer> {
     const messageId = crypto.randomUUID();
     const { peerId: recipientId, price } = recipient;
@@ -120,15 +108,38 @@ export function createSender(dependencies: SenderDependencies) {
     return typeof answer === 'string' ? JSON.parse(answer) : (answer as SendAnswer);
   }
 
+  /**
+   * The recipient at the price the client agreed to: a remembered price that differs is read again,
+   * and a price that still differs refuses the send, unless the message is already stored (a
+   * replay, which messaging_send answers without charging, whatever the price now).
+   */
+  async function agreed(senderId: string, recipient: Recipient, input: SendInput): Promise<Recipient> {
+    const { expectedPrice } = input;
+    if (expectedPrice === undefined || recipient.price === expectedPrice) return recipient;
+    const current = await recipients.of(senderId, input.conversationId, true);
+    if (current.price === expectedPrice) return current;
+    const stored = await db
+      .selectFrom('messages')
+      .select('id')
+      .where('sender_id', '=', senderId)
+      .where('client_message_id', '=', input.clientMessageId)
+      .executeTakeFirst();
+    if (stored) return current;
+    throw messagePriceChanged(current.price);
+  }
+
   /** Runs the statement, again after a lost race (price changed, serialization, same id elsewhere). */
   async function store(senderId: string, first: Recipient, input: SendInput): Promise<SendAnswer> {
-    let recipient = first;
+    let recipient = await agreed(senderId, first, input);
     for (let attemptNumber = 1; ; attemptNumber++) {
       try {
         return await attempt(senderId, recipient, input);
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === SQLSTATE.notFound) throw conversationNotFound();
+        if (code === SQLSTATE.restricted) throw messagingRestricted();
+        if (code === SQLSTATE.blocking) throw blockedByYou();
+        if (code === SQLSTATE.blocked) throw recipientUnavailable();
         if (code === SQLSTATE.clientIdReused) throw clientMessageIdReused();
         if (code === SQLSTATE.insufficient) throw insufficientCredits();
         if (code === SQLSTATE.frozen) throw accountFrozen();
@@ -138,8 +149,16 @@ export function createSender(dependencies: SenderDependencies) {
           code === SQLSTATE.uniqueViolation ||
           isRetryableTransactionError(error);
         if (attemptNumber >= MAX_ATTEMPTS || !retryable) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attemptNumber));
-        if (code === SQLSTATE.priceChanged) recipient = await recipientOf(senderId, input.conversationId);
+        if (code === SQLSTATE.priceChanged) {
+          // The price kept in memory was stale (changed since): read it again and retry at once.
+          recipient = await agreed(
+            senderId,
+            await recipients.of(senderId, input.conversationId, true),
+            input,
+          );
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attemptNumber));
+        }
       }
     }
   }
@@ -189,8 +208,7 @@ export function createSender(dependencies: SenderDependencies) {
       bodyPath = '/body/body',
     ): Promise<SendOutcome> {
       const body = normalizeBody(input.body, options.bodyMaxLength, bodyPath);
-      const recipient = await recipientOf(senderId, input.conversationId);
-      await safety.assertMayMessage(senderId, recipient.peerId);
+      const recipient = await recipients.of(senderId, input.conversationId);
       const answer = await store(senderId, recipient, { ...input, body });
       const message = toMessageView(answer.message);
       if (!answer.replayed) {

@@ -36,7 +36,6 @@ export function createMessaging(context: PairlyBaseContext & { safety: Safety })
     clock: context.clock,
     logger: context.logger,
     credits: context.credits,
-    safety: context.safety,
     realtime: context.realtime,
     options,
   });
