@@ -6,12 +6,11 @@ import { expect } from 'vitest';
 import type { PairlyAppOptions } from '../../src/app.js';
 import type { InteractionOptions } from '../../src/modules/messaging/interactions/options.js';
 import type { MessagingOptions } from '../../src/modules/messaging/options.js';
-import { openConversation, sendRest, setPrice } from '../messaging/support.js';
+import { sendRest, updateSettings } from '../messaging/support.js';
 import {
   buildPairlyTestApp,
   type PairlyTestApp,
   type Response,
-  signUp,
   type TestUser,
 } from '../support/pairly-client.js';
 
@@ -22,6 +21,8 @@ export {
   grant,
   history,
   listen,
+  type Pair,
+  pair,
   terminateClients,
 } from '../messaging/support.js';
 
@@ -35,19 +36,6 @@ const ROOMY_RATES: PairlyAppOptions['realtime'] = {
 
 export function buildInteractionsTestApp(messaging: InteractionTestOptions = {}): Promise<PairlyTestApp> {
   return buildPairlyTestApp({ credits: { messageFeeBps: 2_000 }, messaging, realtime: ROOMY_RATES });
-}
-
-export interface Pair {
-  fan: TestUser;
-  creator: TestUser;
-  conversationId: string;
-}
-
-/** A fan and a creator (at `price` per message to the creator) in a conversation. */
-export async function pair(t: PairlyTestApp, price = 0): Promise<Pair> {
-  const [fan, creator] = await Promise.all([signUp(t, 'fan'), signUp(t, 'creator')]);
-  if (price > 0) await setPrice(t, creator, price);
-  return { fan, creator, conversationId: await openConversation(t, fan, creator) };
 }
 
 export interface SentMessage {
@@ -137,16 +125,6 @@ export function hide(
 }
 
 /** Turns the user's read receipts on or off (messaging's settings route). */
-export async function setReadReceipts(
-  t: PairlyTestApp,
-  user: TestUser,
-  readReceipts: boolean,
-): Promise<void> {
-  const response = await t.app.inject({
-    method: 'PUT',
-    url: '/messaging/settings',
-    headers: user.headers,
-    payload: { readReceipts },
-  });
-  expect(response.statusCode, response.body).toBe(200);
+export function setReadReceipts(t: PairlyTestApp, user: TestUser, readReceipts: boolean): Promise<void> {
+  return updateSettings(t, user, { readReceipts });
 }

@@ -13,7 +13,7 @@ import {
   grant,
   listen,
   messageCount,
-  openConversation,
+  pair,
   sendRest,
   setPrice,
   terminateClients,
@@ -32,10 +32,9 @@ afterEach(() => terminateClients());
 afterAll(() => t?.close());
 
 async function pricedPair(price: number) {
-  const [fan, creator] = await Promise.all([signUp(t, 'fan'), signUp(t, 'creator')]);
-  await setPrice(t, creator, price);
-  await grant(t, finance, fan, 10_000);
-  return { fan, creator, conversationId: await openConversation(t, fan, creator) };
+  const people = await pair(t, price);
+  await grant(t, finance, people.fan, 10_000);
+  return people;
 }
 
 describe('the price a sender agreed to', () => {

@@ -15,8 +15,8 @@ import {
   messageCount,
   messagesReceived,
   openConversation,
+  pair,
   sendRest,
-  setPrice,
   terminateClients,
 } from './support.js';
 
@@ -34,15 +34,9 @@ beforeAll(async () => {
 afterEach(() => terminateClients());
 afterAll(() => t?.close());
 
-async function pair(price = 0) {
-  const [fan, creator] = await Promise.all([signUp(t, 'fan'), signUp(t, 'creator')]);
-  if (price > 0) await setPrice(t, creator, price);
-  return { fan, creator, conversationId: await openConversation(t, fan, creator) };
-}
-
 describe('message.send', () => {
   it('delivers message.new to both participants and replays a retry without a second event or charge', async () => {
-    const { fan, creator, conversationId } = await pair(40);
+    const { fan, creator, conversationId } = await pair(t, 40);
     await grant(t, finance, fan, 100);
     const [fanSocket, creatorSocket] = await Promise.all([connect(url, fan), connect(url, creator)]);
     const frame = { conversationId, clientMessageId: randomUUID(), body: 'over the socket' };
@@ -78,7 +72,7 @@ describe('message.send', () => {
   });
 
   it('answers every bad frame with an error frame and stores nothing', async () => {
-    const { fan, conversationId } = await pair(50);
+    const { fan, conversationId } = await pair(t, 50);
     const stranger = await signUp(t, 'creator');
     const strangers = await openConversation(t, stranger, await signUp(t, 'fan'));
     const socket = await connect(url, fan);
@@ -119,7 +113,7 @@ describe('message.send', () => {
 
 describe('resume', () => {
   it('replays what a dropped socket missed, in order, then replies recovered: true', async () => {
-    const { fan, creator, conversationId } = await pair();
+    const { fan, creator, conversationId } = await pair(t);
     const first = await connect(url, fan);
     await sendRest(t, creator, conversationId, { clientMessageId: 'm1', body: 'one' });
     await first.next((f) => f.type === 'message.new' && f.seq === 1);
@@ -148,8 +142,8 @@ describe('resume', () => {
   });
 
   it(`answers recovered: false past the window (${RESUME_WINDOW}) and for a conversation not the user's`, async () => {
-    const { fan, creator, conversationId } = await pair();
-    const other = await pair();
+    const { fan, creator, conversationId } = await pair(t);
+    const other = await pair(t);
     for (let n = 1; n <= RESUME_WINDOW + 2; n++) {
       await sendRest(t, creator, conversationId, { clientMessageId: `w${n}`, body: `w${n}` });
     }

@@ -12,7 +12,7 @@ import {
   expectProblem,
   grant,
   messageCount,
-  openConversation,
+  pair,
   sendRest,
   setPrice,
 } from './support.js';
@@ -28,10 +28,8 @@ afterAll(() => t?.close());
 
 /** A fan and a creator charging `price` who have already exchanged one message each way. */
 async function warmPair(price: number) {
-  const [fan, creator] = await Promise.all([signUp(t, 'fan'), signUp(t, 'creator')]);
-  if (price > 0) await setPrice(t, creator, price);
+  const { fan, creator, conversationId } = await pair(t, price);
   await grant(t, finance, fan, 1_000);
-  const conversationId = await openConversation(t, fan, creator);
   const send = (user: TestUser) =>
     sendRest(t, user, conversationId, { clientMessageId: randomUUID(), body: 'hi' });
   expect((await send(fan)).statusCode).toBe(201);

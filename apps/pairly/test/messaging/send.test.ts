@@ -13,6 +13,7 @@ import {
   grant,
   messageCount,
   openConversation,
+  pair,
   sendRest,
   setPrice,
 } from './support.js';
@@ -26,17 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** A fan, a creator charging `price`, and their conversation. */
-async function pair(price: number) {
-  const [fan, creator] = await Promise.all([signUp(t, 'fan'), signUp(t, 'creator')]);
-  if (price > 0) await setPrice(t, creator, price);
-  const conversationId = await openConversation(t, fan, creator);
-  return { fan, creator, conversationId };
-}
-
 describe('sending', () => {
   it('is free when the price is 0, in both directions, with seqs 1, 2, ...', async () => {
-    const { fan, creator, conversationId } = await pair(0);
+    const { fan, creator, conversationId } = await pair(t, 0);
     const first = await sendRest(t, fan, conversationId, { clientMessageId: 'c-1', body: '  hello  ' });
     expect(first.statusCode, first.body).toBe(201);
     expect(first.json()).toMatchObject({ seq: 1, senderId: fan.id, body: 'hello', price: 0, unsentAt: null });
@@ -46,7 +39,7 @@ describe('sending', () => {
   });
 
   it("charges the recipient's price once; a retry replays the stored message with 200", async () => {
-    const { fan, creator, conversationId } = await pair(100);
+    const { fan, creator, conversationId } = await pair(t, 100);
     await grant(t, finance, fan, 250);
     const payload = { clientMessageId: randomUUID(), body: 'paid hello' };
     const first = await sendRest(t, fan, conversationId, payload);
@@ -70,7 +63,7 @@ describe('sending', () => {
   });
 
   it('takes the Idempotency-Key header as the client id when the body has none', async () => {
-    const { fan, conversationId } = await pair(10);
+    const { fan, conversationId } = await pair(t, 10);
     await grant(t, finance, fan, 100);
     const key = randomUUID();
     const first = await sendRest(t, fan, conversationId, { body: 'keyed' }, { 'idempotency-key': key });
@@ -87,7 +80,7 @@ describe('sending', () => {
   });
 
   it('stores nothing on insufficient credits; the same client id succeeds after a top-up', async () => {
-    const { fan, creator, conversationId } = await pair(100);
+    const { fan, creator, conversationId } = await pair(t, 100);
     await grant(t, finance, fan, 60);
     const payload = { clientMessageId: randomUUID(), body: 'can I afford this?' };
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -106,7 +99,7 @@ describe('sending', () => {
   });
 
   it('refuses a frozen account with 423 and keeps nothing; after unfreezing the same id goes through', async () => {
-    const { fan, conversationId } = await pair(5);
+    const { fan, conversationId } = await pair(t, 5);
     await grant(t, finance, fan, 50);
     const freeze = (frozen: boolean) =>
       keyed(t, finance, {
@@ -123,7 +116,7 @@ describe('sending', () => {
   });
 
   it('refuses a client id already used for another body or another conversation (409)', async () => {
-    const { fan, creator, conversationId } = await pair(0);
+    const { fan, creator, conversationId } = await pair(t, 0);
     const otherCreator = await signUp(t, 'creator');
     const otherConversation = await openConversation(t, fan, otherCreator);
     const clientMessageId = randomUUID();
@@ -145,7 +138,7 @@ describe('sending', () => {
   });
 
   it('refuses while either blocked the other, or while the sender is restricted', async () => {
-    const { fan, creator, conversationId } = await pair(0);
+    const { fan, creator, conversationId } = await pair(t, 0);
     const payload = () => ({ clientMessageId: randomUUID(), body: 'hi' });
     const block = await t.app.inject({
       method: 'POST',
@@ -166,7 +159,7 @@ describe('sending', () => {
       403,
       'recipient_unavailable',
     );
-    const restricted = await pair(0);
+    const restricted = await pair(t, 0);
     await t.db.executeSql(
       'insert into messaging_restrictions (user_id, reason, created_at) values ($1, $2, now())',
       [restricted.fan.id, 'test'],
@@ -182,7 +175,7 @@ describe('sending', () => {
 
 describe('bad input', () => {
   it('answers 400 naming the field, and stores nothing', async () => {
-    const { fan, conversationId } = await pair(0);
+    const { fan, conversationId } = await pair(t, 0);
     const cases: Array<[Record<string, unknown>, string?]> = [
       [{ clientMessageId: 'x', body: '' }],
       [{ clientMessageId: 'x', body: '   \n\t ' }, 'invalid_message_body'],
@@ -254,7 +247,7 @@ describe('settings', () => {
   });
 
   it('charges the price in force when the message is sent', async () => {
-    const { fan, creator, conversationId } = await pair(10);
+    const { fan, creator, conversationId } = await pair(t, 10);
     await grant(t, finance, fan, 100);
     await sendRest(t, fan, conversationId, { clientMessageId: randomUUID(), body: 'at 10' });
     await setPrice(t, creator, 25);

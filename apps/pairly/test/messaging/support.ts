@@ -67,14 +67,36 @@ export async function openConversation(t: PairlyTestApp, user: TestUser, peer: T
   return response.json().id;
 }
 
-export async function setPrice(t: PairlyTestApp, creator: TestUser, messagePrice: number): Promise<void> {
+export interface Pair {
+  fan: TestUser;
+  creator: TestUser;
+  conversationId: string;
+}
+
+/** A new fan and creator (charging `price` per message, 0 = free) and their conversation. */
+export async function pair(t: PairlyTestApp, price = 0): Promise<Pair> {
+  const [fan, creator] = await Promise.all([signUp(t, 'fan'), signUp(t, 'creator')]);
+  if (price > 0) await setPrice(t, creator, price);
+  return { fan, creator, conversationId: await openConversation(t, fan, creator) };
+}
+
+/** Changes the user's messaging settings (price, read receipts) as the settings route does. */
+export async function updateSettings(
+  t: PairlyTestApp,
+  user: TestUser,
+  payload: { messagePrice?: number; readReceipts?: boolean },
+): Promise<void> {
   const response = await t.app.inject({
     method: 'PUT',
     url: '/messaging/settings',
-    headers: creator.headers,
-    payload: { messagePrice },
+    headers: user.headers,
+    payload,
   });
   expect(response.statusCode, response.body).toBe(200);
+}
+
+export function setPrice(t: PairlyTestApp, creator: TestUser, messagePrice: number): Promise<void> {
+  return updateSettings(t, creator, { messagePrice });
 }
 
 export function sendRest(
