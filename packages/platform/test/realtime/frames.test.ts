@@ -138,12 +138,7 @@ describe('AsyncAPI document', () => {
       document.operations[operation].messages.map((message: { $ref: string }) =>
         message.$ref.split('/').at(-1),
       );
-    expect(refs('receiveClientFrames')).toEqual([
-      'client.auth',
-      'client.echo',
-      'client.fail',
-      'client.note',
-    ]);
+    expect(refs('receiveClientFrames')).toEqual(['client.auth', 'client.echo', 'client.fail', 'client.note']);
     expect(refs('sendServerFrames')).toEqual([
       'server.auth_ok',
       'server.reply',
