@@ -1,10 +1,15 @@
-// Baseline for bench/http: a bare node:http server answering GET /health with the same JSON body
-// as the platform's liveness route. It prints its address on stdout once listening.
+// Baseline for bench/http: a bare node:http server answering GET /health and GET /guarded with the
+// same JSON bodies as the platform's routes (it checks nothing: the Authorization header the load
+// sends is ignored). It prints its address on stdout once listening.
 import { createServer } from 'node:http';
 
-const body = JSON.stringify({ status: 'ok' });
+const bodies: Record<string, string> = {
+  '/health': JSON.stringify({ status: 'ok' }),
+  '/guarded': JSON.stringify({ ok: true }),
+};
 const server = createServer((request, response) => {
-  if (request.url === '/health') {
+  const body = bodies[request.url ?? ''];
+  if (body !== undefined) {
     response.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),

@@ -58,6 +58,19 @@ const unauthenticated = (code: string, detail: string) =>
 // ("header.payload." is how `alg: none` tokens look): verification refuses it as token_invalid.
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/i;
 
+// The rate limiter and the guard read the same header of a request one after the other: the last
+// header parsed is remembered, so the second read costs a comparison (and the token it yields is the
+// same string, whose hash the token cache has already computed).
+let lastHeader: string | undefined;
+let lastToken: string | undefined;
+function bearerToken(header: string): string | undefined {
+  if (header !== lastHeader) {
+    lastToken = BEARER.exec(header)?.[1];
+    lastHeader = header;
+  }
+  return lastToken;
+}
+
 export async function createIdentity(dependencies: ServerDependencies, options: IdentityOptions) {
   const { config, db, kv, clock, jobs, logger } = dependencies;
   const issuer = config.appName;
@@ -138,7 +151,7 @@ export async function createIdentity(dependencies: ServerDependencies, options: 
     let token: string | undefined;
     let via: AuthContext['via'] = 'bearer';
     if (header !== undefined) {
-      token = BEARER.exec(header)?.[1];
+      token = bearerToken(header);
       if (!token)
         throw unauthenticated('authorization_malformed', 'Use "Authorization: Bearer <access token>".');
     } else {
@@ -146,8 +159,11 @@ export async function createIdentity(dependencies: ServerDependencies, options: 
       via = 'cookie';
     }
     if (!token) throw unauthenticated('authentication_required', 'Sign in to use this.');
-    const claims = await tokens.verify(token);
-    if (await sessions.isRevoked(claims.rtid))
+    // A cached token and a known session answer without a promise: a client's repeated requests
+    // await nothing here.
+    const claims = tokens.verifyCached(token) ?? (await tokens.verify(token));
+    const revoked = sessions.isRevoked(claims.rtid);
+    if (revoked instanceof Promise ? await revoked : revoked)
       throw unauthenticated('session_revoked', 'This session has ended; sign in again.');
     request.auth = { userId: claims.sub, role: claims.role, sessionId: claims.rtid, via };
     if (via === 'cookie' && !SAFE_METHODS.has(request.method)) await checkCsrf(request, claims.sub);
@@ -178,7 +194,10 @@ export async function createIdentity(dependencies: ServerDependencies, options: 
     });
   }
 
-  dependencies.useTokenVerifier?.(tokens.verify);
+  dependencies.useTokenVerifier?.((header) => {
+    const token = bearerToken(header);
+    return token === undefined ? null : (tokens.verifyCached(token) ?? tokens.verify(token));
+  });
   return {
     policy: options.policy,
     accounts,

@@ -13,10 +13,13 @@
 // Revocations are also published on SESSION_REVOKED_CHANNEL (best effort, through the same breaker)
 // so every instance's realtime gateway closes the sessions' sockets at once; a lost notice is caught
 // by the gateway's periodic re-check of its sockets' sessions.
+// A session this instance or the in-process store already knows is answered without a promise
+// (isRevoked() returns a boolean then): that is every authenticated request of a known session.
 import type { Database } from '../db/types.js';
 import { createFailoverSwitch } from '../kv/failover-switch.js';
+import { readsNow } from '../kv/memory.js';
 import type { KeyValueStore } from '../kv/types.js';
-import type { Clock } from '../time/clock.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { identityDb } from './schema.js';
 
 export interface RevocationSettings {
@@ -80,7 +83,7 @@ export function createRevocationList(
   const activeTtlMs = (settings.activeCacheSeconds ?? 30) * 1000;
   const localActiveMs = (settings.localActiveSeconds ?? 5) * 1000;
   const capacity = settings.localCacheSize ?? 10_000;
-  const now = () => clock.now().getTime();
+  const now = clock === systemClock ? Date.now : () => clock.now().getTime();
   const key = (sessionId: string) => `auth:session-state:${sessionId}`;
   const seenRevoked = expiringSet(capacity, now);
   /** Database answers while the store is unreachable. */
@@ -124,27 +127,49 @@ export function createRevocationList(
     return !row || row.revoked_at !== null;
   }
 
+  /** The store's entry for the session when it can be read without a promise and is up, else undefined. */
+  function cachedNow(sessionId: string): string | null | undefined {
+    if (!readsNow(kv) || breaker.status().degraded) return undefined;
+    try {
+      return kv.getNow(key(sessionId));
+    } catch {
+      // The store's failure is the breaker's to note: the asynchronous path asks again through it.
+      return undefined;
+    }
+  }
+
+  async function lookUp(sessionId: string): Promise<boolean> {
+    const cached = await viaStore(() => kv.get(key(sessionId)));
+    if (cached === ACTIVE) return false;
+    if (cached === REVOKED) {
+      seenRevoked.add(sessionId, revokedTtlMs);
+      return true;
+    }
+    if (cached === UNREACHABLE && seenActive.has(sessionId)) return false;
+    const revoked = await revokedInDatabase(sessionId);
+    if (revoked) seenRevoked.add(sessionId, revokedTtlMs);
+    if (cached === UNREACHABLE) {
+      if (!revoked) seenActive.add(sessionId, localActiveMs);
+    } else if (revoked) {
+      await writeMark(sessionId);
+    } else {
+      // Only if absent: a revocation written meanwhile must not be overwritten.
+      await viaStore(() => kv.set(key(sessionId), ACTIVE, { ttlMs: activeTtlMs, onlyIfAbsent: true }));
+    }
+    return revoked;
+  }
+
   return {
-    async isRevoked(sessionId: string): Promise<boolean> {
+    /** A boolean when the answer is at hand, else a promise of it (await works on both). */
+    isRevoked(sessionId: string): boolean | Promise<boolean> {
       if (seenRevoked.has(sessionId)) return true;
-      const cached = await viaStore(() => kv.get(key(sessionId)));
+      const cached = cachedNow(sessionId);
       if (cached === ACTIVE) return false;
       if (cached === REVOKED) {
         seenRevoked.add(sessionId, revokedTtlMs);
         return true;
       }
-      if (cached === UNREACHABLE && seenActive.has(sessionId)) return false;
-      const revoked = await revokedInDatabase(sessionId);
-      if (revoked) seenRevoked.add(sessionId, revokedTtlMs);
-      if (cached === UNREACHABLE) {
-        if (!revoked) seenActive.add(sessionId, localActiveMs);
-      } else if (revoked) {
-        await writeMark(sessionId);
-      } else {
-        // Only if absent: a revocation written meanwhile must not be overwritten.
-        await viaStore(() => kv.set(key(sessionId), ACTIVE, { ttlMs: activeTtlMs, onlyIfAbsent: true }));
-      }
-      return revoked;
+      return lookUp(sessionId);
     },
 
     /**

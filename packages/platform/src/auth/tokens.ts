@@ -4,7 +4,8 @@
 // keys keep verifying until their tokens have expired. Verification accepts nothing else: no
 // `alg: none`, no other algorithm, no unknown kid, and the claims must match this app.
 // A token that verified once is remembered (by its exact text) until it expires, so a client's
-// repeated requests skip the signature check; revocation is checked by the caller on every request.
+// repeated requests skip the signature check, and verifyCached() answers those without a promise;
+// revocation is checked by the caller on every request.
 import { createHash, createPublicKey, createSecretKey, randomUUID } from 'node:crypto';
 import {
   calculateJwkThumbprint,
@@ -19,7 +20,7 @@ import {
 } from 'jose';
 import type { AuthSettings } from '../config/index.js';
 import { AppError } from '../errors/index.js';
-import type { Clock } from '../time/clock.js';
+import { type Clock, systemClock } from '../time/clock.js';
 
 export interface AccessClaims {
   /** User id. */
@@ -41,6 +42,8 @@ export interface TokenService {
   issue(subject: { userId: string; role: string; sessionId: string }): Promise<IssuedAccessToken>;
   /** Resolves with the claims, or rejects with a 401 AppError saying only that the token is invalid or expired. */
   verify(token: string): Promise<AccessClaims>;
+  /** The claims of a token verify() accepted before and that has not expired; undefined otherwise. */
+  verifyCached(token: string): AccessClaims | undefined;
   /** Public keys for verifiers elsewhere (EdDSA); empty for HS256, whose keys are secret. */
   jwks(): { keys: JWK[] };
 }
@@ -113,6 +116,16 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     verified.set(token, claims);
   }
 
+  // The system clock is read without allocating a Date: a cached token is checked on every request.
+  const nowMs = clock === systemClock ? Date.now : () => clock.now().getTime();
+
+  function verifyCached(token: string): AccessClaims | undefined {
+    const known = verified.get(token);
+    // jose's rule: expired once now - skew reaches exp; an expired entry is verified again so the
+    // caller gets the same token_expired answer as without the cache.
+    return known && nowMs() / 1000 - settings.clockSkewSeconds < known.exp ? known : undefined;
+  }
+
   async function verifySignedToken(token: string): Promise<AccessClaims> {
     let payload: JWTPayload;
     try {
@@ -173,11 +186,11 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       return { token, jti, expiresAt: new Date(exp * 1000) };
     },
 
+    verifyCached,
+
     async verify(token) {
-      const known = verified.get(token);
-      // jose's rule: expired once now - skew reaches exp; an expired entry is verified again so the
-      // caller gets the same token_expired answer as without the cache.
-      if (known && clock.now().getTime() / 1000 - settings.clockSkewSeconds < known.exp) return known;
+      const known = verifyCached(token);
+      if (known) return known;
       verified.delete(token);
       const claims = await verifySignedToken(token);
       remember(token, claims);

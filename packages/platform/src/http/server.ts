@@ -5,6 +5,10 @@
 // database as 503), load shedding, the rate limiter with bans (ratelimit/plugin.ts), access log and
 // metrics per request, OpenAPI with the docs UI, health/readiness and metrics routes. It knows
 // nothing of any product: apps register their modules on the instance it returns.
+// Every request pays for what is wired here, so the per-request work is kept to one onRequest hook
+// (headers, request id, the %00 check, the request context, load shedding) ahead of the limiter's
+// and CORS's, and one onResponse hook (metrics, the access line, closing refused upgrades), all
+// without promises (docs/benchmarks.md, bench/http).
 import { createServer as createHttpServer } from 'node:http';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -14,14 +18,14 @@ import type { Database } from '../db/types.js';
 import { AppError } from '../errors/index.js';
 import type { JobRunner } from '../jobs/index.js';
 import type { KeyValueStore } from '../kv/types.js';
-import { type Logger, runWithRequestContext } from '../log/index.js';
+import { createAccessLog, type Logger, runWithRequestContext } from '../log/index.js';
 import type { TokenVerifier } from '../ratelimit/client-key.js';
 import { registerLoadShedding } from '../ratelimit/load-shedding.js';
 import { installRateLimiting } from '../ratelimit/plugin.js';
 import type { Clock } from '../time/clock.js';
 import { installCacheControl } from './cache-control.js';
 import { registerDocs, registerOpenApi } from './docs.js';
-import { rejectNonFiniteNumbers } from './finite-numbers.js';
+import { installFiniteNumberCheck } from './finite-numbers.js';
 import { registerHealthRoutes } from './health.js';
 import { createJsonBodyParser } from './json-body.js';
 import { type AppMetrics, createHttpMetrics } from './metrics.js';
@@ -38,7 +42,7 @@ export interface ServerDependencies {
   kv: KeyValueStore;
   jobs: JobRunner;
   clock: Clock;
-  /** Set by createServer: identity passes tokens.verify so rate limits apply per user (see ratelimit/). */
+  /** Set by createServer: identity passes its bearer-token verifier so rate limits apply per user (see ratelimit/). */
   useTokenVerifier?: (verify: TokenVerifier) => void;
   /** Set by createServer: gauges app modules publish at /metrics. */
   metrics?: AppMetrics;
@@ -128,45 +132,47 @@ export async function createServer(
   app.decorate('platform', dependencies);
 
   const headers = securityHeaders({ hsts: config.env === 'production' });
+  const metrics = createHttpMetrics({
+    appName: config.appName,
+    poolStats: () => dependencies.db.poolStats(),
+  });
+  const shedLoad = await registerLoadShedding(app, config.loadShedding);
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header('x-request-id', request.id);
     // PostgreSQL text cannot hold U+0000: refused here, it never reaches a query parameter.
     if (request.url.includes('%00')) return done(nulInUrl());
-    runWithRequestContext({ requestId: request.id }, done);
+    runWithRequestContext({ requestId: request.id }, () => done(shedLoad(request)));
   });
   installCacheControl(app);
+  installFiniteNumberCheck(app);
 
-  const metrics = createHttpMetrics({
-    appName: config.appName,
-    poolStats: () => dependencies.db.poolStats(),
-  });
-  await registerLoadShedding(app, config.loadShedding);
   const rateLimiting = await installRateLimiting(app, dependencies, metrics.registry);
   dependencies.useTokenVerifier = rateLimiting.useTokenVerifier;
   dependencies.metrics = metrics;
+  const accessLog = createAccessLog(logger);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;
-    metrics.observe(request.method, route, reply.statusCode, durationMs / 1000);
-    // The request id is passed directly: this hook runs outside the request's async context and a
-    // second context switch per request measurably costs throughput.
-    logger.info(
-      {
-        event: 'http_request_complete',
-        requestId: request.id,
-        method: request.method,
-        route,
-        status: reply.statusCode,
-        durationMs: Math.round(durationMs * 1000) / 1000,
-      },
-      'http_request_complete',
-    );
+    const status = reply.statusCode;
+    metrics.observe(request.method, route, status, durationMs / 1000);
+    accessLog({
+      requestId: request.id,
+      requestIdFromCaller: request.headers['x-request-id'] !== undefined,
+      method: request.method,
+      route,
+      status,
+      durationMs,
+    });
+    // A WebSocket upgrade refused (by any check, the limiter and load shedding included) has left
+    // Node's HTTP parser: nothing else would ever close its socket.
+    if (status >= 400 && request.headers.upgrade !== undefined) {
+      (request.raw.socket as { destroy?: () => void } | undefined)?.destroy?.();
+    }
     done();
   });
 
   app.setErrorHandler(handleRequestError);
-  app.addHook('preHandler', rejectNonFiniteNumbers);
   const wildcard = config.corsOrigins.includes('*');
   const allowedOrigins = new Set(config.corsOrigins);
   await app.register(cors, {

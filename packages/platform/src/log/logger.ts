@@ -2,10 +2,12 @@
 // request id of the active request context) to a given stream, a size-rotated file or stdout.
 // Every object, child binding and message passes through redaction first, and flushing never
 // waits more than a second on a stalled sink. Stdout is buffered in production (a synchronous
-// write per request halves throughput, see docs/benchmarks.md) and written line by line in
-// development, as readable text when it is a terminal.
+// write per request halves throughput, see docs/benchmarks.md; buffered-destination.ts) and
+// written line by line in development, as readable text when it is a terminal. The access line
+// of every request bypasses pino for the same destination (access-log.ts).
 import type { Writable } from 'node:stream';
 import pino, { type DestinationStream, type LogFn, type Logger as PinoLogger } from 'pino';
+import { createBufferedDestination } from './buffered-destination.js';
 import { prettyDestination } from './pretty.js';
 import { redact, scrubSecrets } from './redaction.js';
 import { currentRequestContext } from './request-context.js';
@@ -84,7 +86,7 @@ function destinationFor(options: LoggerOptions): DestinationStream {
     case 'immediate':
       return pino.destination({ dest: fd, sync: true });
     case 'buffered':
-      return pino.destination({ dest: fd, sync: false, minLength: 4096, maxLength: STDOUT_MAX_BUFFER_BYTES });
+      return createBufferedDestination({ fd, minLength: 4096, maxLength: STDOUT_MAX_BUFFER_BYTES });
   }
 }
 

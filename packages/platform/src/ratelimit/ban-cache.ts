@@ -2,11 +2,13 @@
 // flood costs one ban-list read per client per interval, and a read that fails or takes longer than
 // the limiter's Redis timeout counts as "not banned" instead of failing or stalling the request.
 // Changes made through this view (the trigger, the admin API) update it at once; other instances
-// see them within banCacheMs. Failures are logged once when they start and once when they end.
+// see them within banCacheMs. Failures are logged once when they start and once when they end. A
+// fresh entry is answered without a promise (check()), which the request path uses.
 import { withinTimeout } from '../kv/failover-switch.js';
 import type { Logger } from '../log/index.js';
-import type { Clock } from '../time/clock.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import type { Ban, BanList } from './bans.js';
+import { after, type MaybePromise } from './maybe-async.js';
 
 const MAX_ENTRIES = 10_000;
 
@@ -18,13 +20,16 @@ export interface CachedBanListOptions {
 }
 
 export interface CachedBanList extends BanList {
+  /** isBanned() without a promise while this instance's entry for `client` is fresh. */
+  check(client: string): MaybePromise<Ban | null>;
   /** Enforces a ban on this instance alone until it ends: for a ban the shared list could not take. */
   enforceLocally(client: string, ban: Ban): void;
 }
 
 export function createCachedBanList(bans: BanList, options: CachedBanListOptions): CachedBanList {
   const { ttlMs, timeoutMs, clock, logger } = options;
-  const now = () => clock.now().getTime();
+  // The system clock is read without allocating a Date: this runs on every limited request.
+  const now = clock === systemClock ? Date.now : () => clock.now().getTime();
   const entries = new Map<string, { ban: Ban | null; freshUntil: number }>();
   let failing = false;
 
@@ -34,7 +39,7 @@ export function createCachedBanList(bans: BanList, options: CachedBanListOptions
     entries.set(client, { ban, freshUntil: now() + ttlMs });
   }
 
-  async function lookup(client: string): Promise<Ban | null> {
+  async function read(client: string): Promise<Ban | null> {
     try {
       const ban = await withinTimeout(bans.isBanned(client), timeoutMs, 'ban list');
       if (failing) {
@@ -54,16 +59,23 @@ export function createCachedBanList(bans: BanList, options: CachedBanListOptions
     }
   }
 
+  async function refresh(client: string): Promise<Ban | null> {
+    const ban = await read(client);
+    remember(client, ban);
+    return ban;
+  }
+
+  const inForce = (ban: Ban | null) => (ban && ban.until.getTime() > now() ? ban : null);
+
+  function check(client: string): MaybePromise<Ban | null> {
+    const cached = entries.get(client);
+    return after(cached && cached.freshUntil > now() ? cached.ban : refresh(client), inForce);
+  }
+
   return {
-    async isBanned(client) {
-      const cached = entries.get(client);
-      let ban = cached?.ban ?? null;
-      if (!cached || cached.freshUntil <= now()) {
-        ban = await lookup(client);
-        remember(client, ban);
-      }
-      return ban && ban.until.getTime() > now() ? ban : null;
-    },
+    check,
+
+    isBanned: async (client) => check(client),
 
     enforceLocally(client, ban) {
       entries.delete(client);

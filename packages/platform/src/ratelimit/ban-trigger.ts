@@ -1,8 +1,10 @@
 // Owns the automatic ban: a client that sends more than a threshold of requests in a window (counted
 // with the GCRA in a rate-limit store, so every instance counts together) is put on the ban list.
+// Counting in memory answers without a promise; only a ban being written, or Redis, makes one.
 import type { Ban, BanList } from './bans.js';
+import { after, type MaybePromise } from './maybe-async.js';
 import { definePolicy } from './policies.js';
-import type { RateLimitStore } from './store.js';
+import { type RateLimitStore, take } from './store.js';
 
 export interface BanTriggerOptions {
   store: RateLimitStore;
@@ -19,7 +21,7 @@ export interface BanTriggerOptions {
 
 export interface BanTrigger {
   /** Counts one request of `client`; returns the ban when this request crossed the threshold, else null. */
-  record(client: string): Promise<Ban | null>;
+  record(client: string): MaybePromise<Ban | null>;
 }
 
 export function createBanTrigger(options: BanTriggerOptions): BanTrigger {
@@ -34,9 +36,9 @@ export function createBanTrigger(options: BanTriggerOptions): BanTrigger {
   const policy = definePolicy(name, threshold, windowMs);
   const reason = `more than ${threshold} requests in ${windowMs / 1000} s`;
   return {
-    async record(client) {
-      const { allowed } = await store.consume(client, policy);
-      return allowed ? null : bans.ban(client, { durationMs: banMs, reason });
-    },
+    record: (client) =>
+      after(take(store, client, policy), ({ allowed }) =>
+        allowed ? null : bans.ban(client, { durationMs: banMs, reason }),
+      ),
   };
 }

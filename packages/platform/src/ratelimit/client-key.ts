@@ -1,11 +1,17 @@
 // Owns who a request counts against: always its address ("ip:<address>", from the socket, or from
 // X-Forwarded-For only through the proxies TRUST_PROXY names), and also the user of a valid bearer
-// token ("user:<id>"), verified by the resolver identity registers (tokens.verify, which caches
-// verified tokens). A token that fails verification names no user, so forging tokens never buys a
-// fresh bucket; which of the two keys a limit or the ban trigger uses is plugin.ts's rule.
+// token ("user:<id>"), named by the verifier identity registers (the access-token guard's own
+// parsing and token cache, which answers a known token without a promise). A token that fails
+// verification names no user, so forging tokens never buys a fresh bucket; which of the two keys a
+// limit or the ban trigger uses is plugin.ts's rule.
 import type { FastifyRequest } from 'fastify';
+import type { MaybePromise } from './maybe-async.js';
 
-export type TokenVerifier = (token: string) => Promise<{ sub: string }>;
+/**
+ * The subject of the valid bearer token an Authorization header carries; null (or a rejection) when
+ * it carries none; a promise only when the token has to be checked.
+ */
+export type TokenVerifier = (authorization: string) => MaybePromise<{ sub: string } | null>;
 
 export interface Client {
   /** The address key: every request has one, whatever token it carries. */
@@ -14,19 +20,23 @@ export interface Client {
   userKey: string | null;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/i;
-
-export async function identifyClient(
+export function identifyClient(
   request: FastifyRequest,
   verify: TokenVerifier | undefined,
-): Promise<Client> {
+): MaybePromise<Client> {
   const ipKey = `ip:${request.ip}`;
-  const token = verify && BEARER.exec(request.headers.authorization ?? '')?.[1];
-  if (!token) return { ipKey, userKey: null };
+  const anonymous: Client = { ipKey, userKey: null };
+  const header = request.headers.authorization;
+  if (!verify || header === undefined) return anonymous;
   try {
-    const { sub } = await verify(token);
-    return { ipKey, userKey: `user:${sub}` };
+    const verified = verify(header);
+    if (!(verified instanceof Promise))
+      return verified ? { ipKey, userKey: `user:${verified.sub}` } : anonymous;
+    return verified.then(
+      (subject) => (subject ? { ipKey, userKey: `user:${subject.sub}` } : anonymous),
+      () => anonymous,
+    );
   } catch {
-    return { ipKey, userKey: null };
+    return anonymous;
   }
 }

@@ -4,7 +4,8 @@
 // bounded at amortised O(1) per request, without timers. As a fallback it also mirrors every answer
 // Redis gives (mirror()), so an outage starts each client where Redis left it, not with a whole
 // budget; the Map is kept in write order and capped (maxKeys), the least recently written key going
-// first, so a flood of distinct clients cannot grow it without bound.
+// first, so a flood of distinct clients cannot grow it without bound. Everything happens in memory,
+// so it also answers without a promise (consumeNow), which the request path uses.
 import { type Clock, systemClock } from '../time/clock.js';
 import { decide } from './gcra.js';
 import type { RateLimitPolicy } from './policies.js';
@@ -17,6 +18,7 @@ export interface MemoryRateLimitStoreOptions {
 }
 
 export interface MemoryRateLimitStore extends RateLimitStore {
+  consumeNow(key: string, policy: RateLimitPolicy, nowMs?: number): Decision;
   /**
    * Takes `decision`, made by another store for `key` under `policy`, as this store's state: the
    * key's budget is whole again `resetAfterMs` from now (relative, so clock skew does not matter).
@@ -26,6 +28,8 @@ export interface MemoryRateLimitStore extends RateLimitStore {
 
 export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): MemoryRateLimitStore {
   const clock = options.clock ?? systemClock;
+  // The system clock is read without allocating a Date: this runs several times per request.
+  const nowMs = clock === systemClock ? Date.now : () => clock.now().getTime();
   const maxKeys = options.maxKeys ?? 100_000;
   const tats = new Map<string, number>();
   let writesSinceSweep = 0;
@@ -45,23 +49,26 @@ export function createMemoryRateLimitStore(options: MemoryRateLimitStoreOptions 
     if (tats.size > maxKeys) tats.delete(tats.keys().next().value as string);
   }
 
-  return {
-    async consume(key, policy, nowMs = clock.now().getTime()) {
-      const nowUs = Math.round(nowMs * 1000);
+  const store: MemoryRateLimitStore = {
+    consume: async (key, policy, nowMs) => store.consumeNow(key, policy, nowMs),
+
+    consumeNow(key, policy, atMs = nowMs()) {
+      const nowUs = Math.round(atMs * 1000);
       const id = storageKey(policy, key);
-      const { newTatUs, ...decision } = decide({
+      const { allowed, newTatUs, remaining, resetAfterMs, retryAfterMs } = decide({
         tatUs: tats.get(id) ?? null,
         nowUs,
         limit: policy.limit,
         periodMs: policy.periodMs,
       });
-      if (decision.allowed) write(id, newTatUs, nowUs);
-      return decision;
+      if (allowed) write(id, newTatUs, nowUs);
+      return { allowed, remaining, resetAfterMs, retryAfterMs };
     },
 
-    mirror(key, policy, decision, nowMs = clock.now().getTime()) {
-      const nowUs = Math.round(nowMs * 1000);
+    mirror(key, policy, decision, atMs = nowMs()) {
+      const nowUs = Math.round(atMs * 1000);
       write(storageKey(policy, key), nowUs + decision.resetAfterMs * 1000, nowUs);
     },
   };
+  return store;
 }

@@ -9,7 +9,9 @@
 // other classes draw on the user's budget when a valid token names one, else the address's. The ban
 // trigger counts every request against its address (under the address ceiling when a valid token
 // put it on a user's budget, which then counts too), so rotating tokens never escapes a ban.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// A request decided in memory (memory store, fresh ban-cache entries, a cached token) is decided
+// without a promise (maybe-async.ts); Redis, ban-list reads and first token checks go async.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import { AppError } from '../errors/index.js';
 import type { ServerDependencies } from '../http/server.js';
@@ -20,8 +22,9 @@ import { type Ban, type BanList, createBanList } from './bans.js';
 import { type Client, identifyClient, type TokenVerifier } from './client-key.js';
 import { rateLimitHeaders } from './headers.js';
 import { createLimiterStore } from './limiter-store.js';
+import { after, type MaybePromise, settleAll, settleBoth } from './maybe-async.js';
 import { definePolicy, type RateLimitPolicy } from './policies.js';
-import type { Decision } from './store.js';
+import { type Decision, take } from './store.js';
 
 export type RouteClass = 'default' | 'auth' | 'payments';
 
@@ -44,7 +47,7 @@ export function isOperationalRoute(url: string | undefined): boolean {
 const minute = 60_000;
 
 export interface RateLimiting {
-  /** Called by identity with tokens.verify, so callers with a valid bearer token are limited per user. */
+  /** Called by identity with its bearer-token verifier, so callers with a valid token are limited per user. */
   useTokenVerifier(verify: TokenVerifier): void;
 }
 
@@ -90,12 +93,6 @@ export async function installRateLimiting(
     logger,
   });
   app.decorate('bans', bans);
-  // A WebSocket upgrade refused here or by load shedding has left Node's HTTP parser: nothing else
-  // would ever close its socket.
-  app.addHook('onResponse', async (request, reply) => {
-    const socket = request.raw.socket as { destroy?: () => void } | undefined;
-    if (request.headers.upgrade !== undefined && reply.statusCode >= 400) socket?.destroy?.();
-  });
   if (!settings.enabled) return rateLimiting;
 
   const policies: Record<RouteClass, RateLimitPolicy> = {
@@ -120,15 +117,21 @@ export async function installRateLimiting(
     banMs,
   });
 
-  /** Counts the request towards a ban threshold; a ban the shared list cannot take holds here. */
-  async function countTowardsBan([counter, client]: [BanTrigger, string]): Promise<Ban | null> {
+  /** A ban the shared list could not take holds on this instance. */
+  function banLocally(client: string, error: unknown): Ban {
+    const ban = { until: new Date(clock.now().getTime() + banMs), reason: 'flood' };
+    bans.enforceLocally(client, ban);
+    logger.error({ event: 'ban_not_shared', err: error }, 'ban enforced on this instance only');
+    return ban;
+  }
+
+  /** Counts the request towards a ban threshold. */
+  function countTowardsBan([counter, client]: [BanTrigger, string]): MaybePromise<Ban | null> {
     try {
-      return await counter.record(client);
+      const recorded = counter.record(client);
+      return recorded instanceof Promise ? recorded.catch((error) => banLocally(client, error)) : recorded;
     } catch (error) {
-      const ban = { until: new Date(clock.now().getTime() + banMs), reason: 'flood' };
-      bans.enforceLocally(client, ban);
-      logger.error({ event: 'ban_not_shared', err: error }, 'ban enforced on this instance only');
-      return ban;
+      return banLocally(client, error);
     }
   }
 
@@ -151,35 +154,53 @@ export async function installRateLimiting(
     if (isOperationalRoute(route.url)) route.config = { ...route.config, rateLimit: false };
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
-    const declared = request.routeOptions.config?.rateLimit;
-    if (declared === false) return;
-    const routeClass = declared ?? 'default';
+  /** Refuses a banned client, counts the request and takes it from its budget; sets the headers. */
+  function enforce(request: FastifyRequest, reply: FastifyReply, routeClass: RouteClass): MaybePromise<void> {
     const policy = policies[routeClass];
-    const client = await identifyClient(request, verify);
-    const [userBan, ipBan] = await Promise.all([
-      client.userKey === null ? null : bans.isBanned(client.userKey),
-      bans.isBanned(client.ipKey),
-    ]);
-    const ban = userBan ?? ipBan;
-    if (ban) throw banned(ban);
-    const { limited, counted } = chargesOf(routeClass, client);
-    const [newBans, decisions] = await Promise.all([
-      Promise.all(counted.map(countTowardsBan)),
-      Promise.all(limited.map((key) => store.consume(key, policy))),
-    ]);
-    const newBan = newBans.find((found) => found !== null);
-    if (newBan) throw banned(newBan);
-    const decision = decisions.reduce(strictest);
-    reply.headers(rateLimitHeaders(decision, policy));
-    if (!decision.allowed) {
-      throw new AppError({
-        kind: 'rate_limited',
-        code: 'rate_limited',
-        detail: `Too many requests: ${policy.limit} per minute are allowed here.`,
-        retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
+    return after(identifyClient(request, verify), (client) => {
+      const banChecks = [
+        client.userKey === null ? null : bans.check(client.userKey),
+        bans.check(client.ipKey),
+      ];
+      return after(settleAll(banChecks), ([userBan, ipBan]) => {
+        const ban = userBan ?? ipBan;
+        if (ban) throw banned(ban);
+        const { limited, counted } = chargesOf(routeClass, client);
+        const newBans = settleAll(counted.map(countTowardsBan));
+        const decisions = settleAll(limited.map((key) => take(store, key, policy)));
+        // Settled together, as Promise.all did: a store failing while the other is pending reaches
+        // the error handler instead of being an unhandled rejection.
+        return after(settleBoth(newBans, decisions), ([found, made]) => {
+          const newBan = found.find((ban) => ban !== null);
+          if (newBan) throw banned(newBan);
+          const decision = made.reduce(strictest);
+          reply.headers(rateLimitHeaders(decision, policy));
+          if (!decision.allowed) {
+            throw new AppError({
+              kind: 'rate_limited',
+              code: 'rate_limited',
+              detail: `Too many requests: ${policy.limit} per minute are allowed here.`,
+              retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
+            });
+          }
+        });
       });
+    });
+  }
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const declared = request.routeOptions.config?.rateLimit;
+    if (declared === false) return done();
+    let enforced: MaybePromise<void>;
+    try {
+      enforced = enforce(request, reply, declared ?? 'default');
+    } catch (error) {
+      return done(error as Error);
     }
+    // done() runs the rest of the request; it stays outside the try so its errors are not taken
+    // for the limiter's.
+    if (enforced instanceof Promise) enforced.then(() => done(), done);
+    else done();
   });
   app.addHook('onClose', close);
   return rateLimiting;
