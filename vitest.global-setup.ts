@@ -9,7 +9,11 @@ import {
 } from './packages/platform/src/testing/prepare-databases.js';
 import { identityApp } from './packages/platform/test/fixtures/identity-app.js';
 import { kernelApp } from './packages/platform/test/fixtures/kernel-app.js';
+import { webhookApp } from './packages/platform/test/fixtures/webhook-app.js';
 
 export default async function setup(): Promise<void> {
-  await prepareTestDatabases([[], ...[kernelApp, identityApp, hiringApp, pairlyApp].map(testAppMigrations)]);
+  await prepareTestDatabases([
+    [],
+    ...[kernelApp, identityApp, hiringApp, pairlyApp, webhookApp].map(testAppMigrations),
+  ]);
 }

@@ -21,3 +21,4 @@ export { type OperatorApp, runOperatorCli } from './runtime/operator-cli.js';
 export { platformMigrations } from './runtime/platform-migrations.js';
 export { type MainOptions, type RunningApp, runMain, startApp } from './runtime/start-app.js';
 export { type Clock, systemClock } from './time/clock.js';
+export * from './webhooks/index.js';

@@ -37,6 +37,8 @@ export interface PlatformConfig {
   exposeDocs: boolean;
   exposeMetrics: boolean;
   secrets: { jwt: string; encryption: string } & Record<string, string>;
+  /** The app's optional plain settings that are set (AppDefinition.optionalSettings). */
+  settings: Record<string, string>;
   auth: AuthSettings;
   rateLimit: RateLimitSettings;
   loadShedding: LoadSheddingSettings;
@@ -90,6 +92,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Optional secrets this app reads (e.g. STRIPE_WEBHOOK_SECRET); checked for strength when present. */
   optionalSecrets?: readonly string[];
+  /** Optional plain settings this app reads (e.g. STRIPE_PRICE_PRO), kept as given in `settings`. */
+  optionalSettings?: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -186,6 +190,11 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
     problems,
     warnings,
   );
+  const settings: Record<string, string> = {};
+  for (const name of options.optionalSettings ?? []) {
+    const value = readRaw(env, prefix, name);
+    if (value !== undefined) settings[name] = value;
+  }
   if (problems.length > 0) throw new ConfigError(options.appName, problems);
 
   return {
@@ -212,6 +221,7 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
     exposeDocs: values.EXPOSE_DOCS ?? !production,
     exposeMetrics: values.EXPOSE_METRICS ?? !production,
     secrets,
+    settings,
     auth: {
       jwtAlgorithm: values.JWT_ALGORITHM,
       jwtPrivateKey: values.JWT_PRIVATE_KEY,

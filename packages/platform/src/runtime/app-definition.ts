@@ -12,5 +12,7 @@ export interface AppDefinition {
   migrations: MigrationSet[];
   /** Optional secrets the app reads from the environment (checked for strength when present). */
   optionalSecrets?: readonly string[];
+  /** Optional plain settings the app reads from the environment (config.settings). */
+  optionalSettings?: readonly string[];
   registerModules(app: PlatformServer, dependencies: ServerDependencies): Promise<void>;
 }

@@ -45,6 +45,7 @@ export function loadAppConfig(definition: AppDefinition, env: NodeJS.ProcessEnv)
       defaultPort: definition.defaultPort,
       env,
       ...(definition.optionalSecrets ? { optionalSecrets: definition.optionalSecrets } : {}),
+      ...(definition.optionalSettings ? { optionalSettings: definition.optionalSettings } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError)

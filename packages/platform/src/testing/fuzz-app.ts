@@ -10,15 +10,17 @@ export interface AppFuzzSuite {
   definition: AppDefinition;
   /** Roles open to sign-up; the first is the one the fuzzer signs in as. */
   signupRoles: [string, ...string[]];
+  /** Environment of the app under fuzz (a configured webhook secret, say, so unsigned deliveries are 4xx). */
+  env?: Record<string, string>;
 }
 
-export function describeAppUnderFuzz({ definition, signupRoles }: AppFuzzSuite): void {
+export function describeAppUnderFuzz({ definition, signupRoles, env }: AppFuzzSuite): void {
   describe(`${definition.name} under fuzzed requests`, () => {
     let t: TestApp;
     let signUps = 0;
     const password = 'quiet-harbour-lantern-42';
     beforeAll(async () => {
-      t = await buildTestApp(definition);
+      t = await buildTestApp(definition, env ? { env } : {});
     });
     afterAll(async () => t?.close());
 

@@ -3,6 +3,18 @@ export { type AccessMatrix, describeAccessMatrix, type PermissionProbe } from '.
 export { createFakeClock, type FakeClock } from './clock.js';
 export { createTestDatabase } from './database.js';
 export { defineFactory } from './factory.js';
+export {
+  type FakeStripe,
+  type FakeStripeOptions,
+  type FakeStripeRequest,
+  type OutageMode,
+  type SignedEvent,
+  type StripeErrorBody,
+  type SubscriptionChanges,
+  type SubscriptionSeed,
+  signedEvent,
+  startFakeStripe,
+} from './fake-stripe.js';
 export { fuzzEveryRoute } from './fuzz/run.js';
 export { type AppFuzzSuite, describeAppUnderFuzz } from './fuzz-app.js';
 export { defineKeyValueContract } from './kv-contract.js';
