@@ -9,8 +9,11 @@ import {
   identityMigrations,
   registerBanAdminRoutes,
   registerIdentityRoutes,
+  webhookMigrations,
 } from '@app/platform';
 import { registerApplicationRoutes } from './modules/applications/routes.js';
+import { createBilling, registerBillingRoutes } from './modules/billing/index.js';
+import { BILLING_SECRETS, BILLING_SETTINGS } from './modules/billing/settings.js';
 import { createApplicationService } from './modules/applications/service.js';
 import { registerCandidateRoutes } from './modules/candidates/routes.js';
 import { createCandidateService } from './modules/candidates/service.js';
@@ -64,9 +67,11 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
     },
     migrations: [
       identityMigrations,
+      webhookMigrations,
       { scope: 'hiring', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
     ],
-    optionalSecrets: ['STRIPE_WEBHOOK_SECRET'],
+    optionalSecrets: BILLING_SECRETS,
+    optionalSettings: BILLING_SETTINGS,
     async registerModules(app, dependencies) {
       const { db, clock, jobs: runner, logger } = dependencies;
       const identity = await createIdentity(dependencies, {
@@ -83,6 +88,8 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
       registerCandidateRoutes(app, identity, candidates);
       registerJobRoutes(app, identity, jobs);
       registerJobExpiry(runner, jobs, options.jobExpirySchedule ?? '*/5 * * * *');
+      const billing = createBilling(dependencies);
+      registerBillingRoutes(app, identity, billing, organisations);
       const applications = createApplicationService({
         db,
         clock,

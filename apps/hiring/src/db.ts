@@ -3,7 +3,7 @@
 // platform parses int8 when it is a safe integer).
 import type { Database, IdentitySchema } from '@app/platform';
 import type { ColumnType, Generated, Kysely } from 'kysely';
-
+import type { PeriodMetric, SubscriptionStatus, TierName } from './modules/billing/types.js';
 // The normalised job vocabulary is the ingestion core's: every origin of a job shares it.
 import type { EmploymentType, SalaryInterval, SourceKind, WorkplaceType } from './modules/ingestion/types.js';
 
@@ -162,6 +162,27 @@ export interface HiringTables {
     body: string;
     rating: number | null;
     created_at: Date;
+  };
+  /** An organisation's subscription (migration 0008); none means the free tier. */
+  hiring_subscriptions: {
+    organisation_id: string;
+    tier: TierName;
+    status: SubscriptionStatus;
+    stripe_customer_id: string | null;
+    stripe_subscription_id: string | null;
+    current_period_start: Date;
+    current_period_end: Date;
+    cancel_at_period_end: Generated<boolean>;
+    trial_end: Date | null;
+    state_at: Date | null;
+    updated_at: Date;
+  };
+  /** Usage of a per-period quota, one row per (organisation, metric, period start) (migration 0008). */
+  hiring_usage: {
+    organisation_id: string;
+    metric: PeriodMetric;
+    period_start: Date;
+    used: Generated<number>;
   };
 }
 

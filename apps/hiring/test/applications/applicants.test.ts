@@ -4,6 +4,7 @@
 // application; every stage change writes the candidate's mail to the outbox in the move's
 // transaction, without anything the organisation keeps to itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putOnTier } from '../billing/tier-support.js';
 import {
   createJob,
   createOrganisation,
@@ -24,6 +25,8 @@ beforeAll(async () => {
   owner = await signUp(t, 'employer');
   outsider = await signUp(t, 'employer');
   organisationId = await createOrganisation(t, owner, 'Acme Ltd');
+  // This file publishes more jobs than the free tier allows at once.
+  await putOnTier(t, organisationId, 'enterprise');
   await createOrganisation(t, outsider, 'Elsewhere GmbH');
 });
 afterAll(async () => t?.close());

@@ -1,6 +1,7 @@
 // What a candidate can do with a job, through HTTP: save, unsave, dismiss, undismiss and apply, each
 // idempotent; which jobs take applications; and the candidate's own lists with stable cursors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putOnTier } from '../billing/tier-support.js';
 import {
   createJob,
   type HiringTestApp,
@@ -18,6 +19,8 @@ let organisationId: string;
 beforeAll(async () => {
   t = await buildHiringTestApp();
   ({ employer, organisationId } = await publishedJobSetup(t));
+  // This file publishes more jobs than the free tier allows at once.
+  await putOnTier(t, organisationId, 'enterprise');
 });
 afterAll(async () => t?.close());
 

@@ -2,6 +2,7 @@
 // public listing's filters and cursor, and who may see or change what.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putOnTier } from '../billing/tier-support.js';
 import {
   addMember,
   buildHiringTestApp,
@@ -128,6 +129,8 @@ describe('the public listing', () => {
   beforeAll(async () => {
     lister = await signUp(t, 'employer');
     listed = await createOrganisation(t, lister, 'Listings Inc');
+    // More jobs than the free tier publishes at once.
+    await putOnTier(t, listed, 'pro');
     const specs = [
       {
         title: 'Rust Systems Engineer',

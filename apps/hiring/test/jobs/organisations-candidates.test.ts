@@ -25,14 +25,14 @@ afterAll(async () => t?.close());
 const inject = (options: InjectOptions) => t.app.inject(options);
 
 describe('organisations', () => {
-  it('makes its creator the owner, with an unlimited quota, and lists it for them only', async () => {
+  it("makes its creator the owner, on the free tier's job-postings quota, and lists it for them only", async () => {
     const mine = (await inject({ method: 'GET', url: '/organisations', headers: owner.headers })).json();
     expect(mine.items).toEqual([
       expect.objectContaining({
         id: organisationId,
         name: 'Umbrella',
         role: 'owner',
-        jobPostingsLimit: null,
+        jobPostingsLimit: 3,
         jobPostingsUsed: 0,
       }),
     ]);

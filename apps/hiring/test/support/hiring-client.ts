@@ -1,13 +1,17 @@
 // Test support for the hiring app: a test instance with cheap password hashing, and helpers that
 // set up users, organisations and jobs through the real HTTP routes, as a client would.
-import { buildTestApp, type TestApp } from '@app/platform/testing';
+import { buildTestApp, type TestApp, type TestAppOptions } from '@app/platform/testing';
 import { createHiringApp, type HiringAppOptions } from '../../src/app.js';
 
 export type HiringTestApp = TestApp;
 export type Response = Awaited<ReturnType<TestApp['app']['inject']>>;
 
-export function buildHiringTestApp(options: HiringAppOptions = {}): Promise<HiringTestApp> {
-  return buildTestApp(createHiringApp({ hasher: { memoryKiB: 1024, iterations: 1 }, ...options }));
+/** `testOptions` sets the environment (billing's Stripe settings, say) or makes a peer instance. */
+export function buildHiringTestApp(
+  options: HiringAppOptions = {},
+  testOptions: TestAppOptions = {},
+): Promise<HiringTestApp> {
+  return buildTestApp(createHiringApp({ hasher: { memoryKiB: 1024, iterations: 1 }, ...options }), testOptions);
 }
 
 export interface TestUser {

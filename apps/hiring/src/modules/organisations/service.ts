@@ -1,9 +1,12 @@
-// Owns employer organisations: creating one (its creator becomes the owner and it gets the default
-// application pipeline), membership with roles, and the one question every employer-side service
-// asks first: is this user a member of that organisation with a role that may do this? A caller who
-// is not a member learns nothing, not even that the organisation exists (404).
+// Owns employer organisations: creating one (its creator becomes the owner, it starts on the free
+// tier and gets the default application pipeline), membership with roles within the tier's seats,
+// and the one question every employer-side service asks first: is this user a member of that
+// organisation with a role that may do this? A caller who is not a member learns nothing, not even
+// that the organisation exists (404).
 import { AppError, type Clock, type Database, withTransaction } from '@app/platform';
 import { type HiringSchema, hiringDb, type MemberRole } from '../../db.js';
+import { effectiveTierIn } from '../billing/subscriptions.js';
+import { quotaOf } from '../billing/tiers.js';
 
 export interface Organisation {
   id: string;
@@ -79,7 +82,7 @@ export function createOrganisationService(db: Database, clock: Clock) {
       return withTransaction(db as Database<HiringSchema>, async (trx) => {
         const organisation = await trx
           .insertInto('hiring_organisations')
-          .values({ name, job_postings_limit: null, created_at: now })
+          .values({ name, job_postings_limit: quotaOf('free', 'job_postings'), created_at: now })
           .returningAll()
           .executeTakeFirstOrThrow();
         await trx
@@ -172,12 +175,41 @@ export function createOrganisationService(db: Database, clock: Clock) {
         });
       }
       const now = clock.now();
-      const row = await kysely
-        .insertInto('hiring_organisation_members')
-        .values({ organisation_id: organisationId, user_id: user.id, role, created_at: now })
-        .onConflict((conflict) => conflict.columns(['organisation_id', 'user_id']).doUpdateSet({ role }))
-        .returning(['created_at'])
-        .executeTakeFirstOrThrow();
+      const row = await withTransaction(db as Database<HiringSchema>, async (trx) => {
+        // The organisation's row lock serialises additions, so concurrent ones cannot pass the seats.
+        await trx
+          .selectFrom('hiring_organisations')
+          .select('id')
+          .where('id', '=', organisationId)
+          .forUpdate()
+          .execute();
+        const existing = await trx
+          .updateTable('hiring_organisation_members')
+          .set({ role })
+          .where('organisation_id', '=', organisationId)
+          .where('user_id', '=', user.id)
+          .returning(['created_at'])
+          .executeTakeFirst();
+        if (existing) return existing;
+        const seats = quotaOf(await effectiveTierIn(trx, organisationId), 'seats');
+        const { count } = await trx
+          .selectFrom('hiring_organisation_members')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('organisation_id', '=', organisationId)
+          .executeTakeFirstOrThrow();
+        if (seats !== null && Number(count) >= seats) {
+          throw new AppError({
+            kind: 'conflict',
+            code: 'seat_quota_reached',
+            detail: `The organisation's plan allows ${seats} members; remove one or upgrade to add another.`,
+          });
+        }
+        return trx
+          .insertInto('hiring_organisation_members')
+          .values({ organisation_id: organisationId, user_id: user.id, role, created_at: now })
+          .returning(['created_at'])
+          .executeTakeFirstOrThrow();
+      });
       return { userId: user.id, email: user.email, role, joinedAt: row.created_at.toISOString() };
     },
 
