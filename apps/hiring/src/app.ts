@@ -12,9 +12,9 @@ import {
   webhookMigrations,
 } from '@app/platform';
 import { registerApplicationRoutes } from './modules/applications/routes.js';
+import { createApplicationService } from './modules/applications/service.js';
 import { createBilling, registerBillingRoutes } from './modules/billing/index.js';
 import { BILLING_SECRETS, BILLING_SETTINGS } from './modules/billing/settings.js';
-import { createApplicationService } from './modules/applications/service.js';
 import { registerCandidateRoutes } from './modules/candidates/routes.js';
 import { createCandidateService } from './modules/candidates/service.js';
 import { hiringAccessPolicy } from './modules/identity/access-policy.js';

@@ -11,7 +11,10 @@ export function buildHiringTestApp(
   options: HiringAppOptions = {},
   testOptions: TestAppOptions = {},
 ): Promise<HiringTestApp> {
-  return buildTestApp(createHiringApp({ hasher: { memoryKiB: 1024, iterations: 1 }, ...options }), testOptions);
+  return buildTestApp(
+    createHiringApp({ hasher: { memoryKiB: 1024, iterations: 1 }, ...options }),
+    testOptions,
+  );
 }
 
 export interface TestUser {

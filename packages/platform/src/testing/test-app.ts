@@ -86,7 +86,7 @@ export async function buildTestApp(
       ...options.env,
     },
     ...(definition.optionalSecrets ? { optionalSecrets: definition.optionalSecrets } : {}),
-      ...(definition.optionalSettings ? { optionalSettings: definition.optionalSettings } : {}),
+    ...(definition.optionalSettings ? { optionalSettings: definition.optionalSettings } : {}),
   });
   const logs = captureLogs();
   const { logger, flush } = createLogger({
