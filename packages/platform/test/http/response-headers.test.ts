@@ -40,11 +40,19 @@ const cors = [
   'access-control-expose-headers: x-request-id, retry-after, ratelimit, ratelimit-policy, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, idempotent-replayed',
 ];
 
-/** The headers of one answer as `name: value` lines in the order sent; the date is left out. */
+let clients = 0;
+
+/**
+ * The headers of one answer as `name: value` lines in the order sent; the date is left out. Each
+ * request comes from an address of its own, so its budget is whole whatever time passed since the
+ * previous request (the limiter refills on the wall clock).
+ */
 async function headersOf(method: 'GET' | 'OPTIONS', url: string, headers: Record<string, string> = {}) {
+  clients += 1;
   const response = await t.app.inject({
     method,
     url,
+    remoteAddress: `192.0.2.${clients}`,
     headers: { 'x-request-id': 'req-00000001', ...headers },
   });
   return Object.entries(response.headers)
