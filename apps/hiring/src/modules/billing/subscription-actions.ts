@@ -55,7 +55,10 @@ export function createSubscriptionActions({
       throw new AppError({
         kind: 'invalid_input',
         code: 'return_url_not_allowed',
-        detail: `${field} must be on one of this service's own origins.`,
+        detail:
+          settings.returnOrigins.length === 0
+            ? `${field} cannot be accepted: no return origin is configured (set BILLING_RETURN_ORIGINS or CORS_ORIGINS).`
+            : `${field} must be on one of this service's own origins: ${settings.returnOrigins.join(', ')}.`,
         fields: [{ path: `/body/${field}`, message: 'origin not allowed' }],
       });
     }
