@@ -13,6 +13,19 @@ export * from './jobs/index.js';
 export * from './kv/index.js';
 export * from './log/index.js';
 export * from './net/index.js';
+export { readProviderApiUrl } from './net/provider-api-url.js';
+export {
+  CIRCUIT_GAUGE_VALUES,
+  configureRazorpayClient,
+  createProviderCallGuard,
+  isProviderOutage,
+  isRazorpayOutage,
+  isStripeOutage,
+  type ProviderCallGuard,
+  type ProviderCallGuardOptions,
+  providerRetryAfterSeconds,
+  providerUnavailable,
+} from './net/provider-calls.js';
 export * from './ratelimit/index.js';
 export * from './realtime/index.js';
 export type { AppDefinition } from './runtime/app-definition.js';

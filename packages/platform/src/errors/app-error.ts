@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'gone'
   | 'locked'
   | 'payload_too_large'
   | 'unsupported_media_type'

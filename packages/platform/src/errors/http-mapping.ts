@@ -18,6 +18,8 @@ export function statusForKind(kind: ErrorKind): number {
       return 405;
     case 'conflict':
       return 409;
+    case 'gone':
+      return 410;
     case 'locked':
       return 423;
     case 'payload_too_large':
@@ -43,6 +45,7 @@ const titles: Record<ErrorKind, string> = {
   not_found: 'Not Found',
   method_not_allowed: 'Method Not Allowed',
   conflict: 'Conflict',
+  gone: 'Gone',
   locked: 'Locked',
   payload_too_large: 'Payload Too Large',
   unsupported_media_type: 'Unsupported Media Type',

@@ -27,6 +27,7 @@ const descriptions: Record<number, string> = {
   403: 'Signed in but not allowed',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
+  410: 'No longer available (revoked, expired or used up)',
   413: 'Body too large',
   415: 'Unsupported media type',
   423: 'The account is frozen',

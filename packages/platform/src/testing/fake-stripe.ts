@@ -1,6 +1,8 @@
 // Owns the fake Stripe for tests: a node:http server on 127.0.0.1 that the official SDK talks to
-// (STRIPE_API_URL) and that answers like Stripe's API for the calls the apps make: Checkout and
-// portal sessions, subscriptions (retrieve, update, cancel, list), customers. It authenticates the
+// (STRIPE_API_URL) and that answers like Stripe's API for the calls the apps make: Checkout
+// sessions (subscription and payment mode) and portal sessions, subscriptions (retrieve, update,
+// cancel, list), customers, PaymentIntents, charges, refunds, disputes, Connect transfers and their
+// reversals. Test controls play the customer and Stripe (pay, refund, dispute). It authenticates the
 // bearer key, honours Idempotency-Key (same key and body: the stored answer again, with
 // `Idempotent-Replayed: true`; same key, other body: Stripe's 400 idempotency_error), logs every
 // request for assertions, and fails on demand (`down`, `failNext`). `signedEvent` builds webhook
@@ -9,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { type Clock, systemClock } from '../time/clock.js';
+import type { PaymentIntentSeed } from './fake-stripe/payments.js';
 import {
   createFakeStripeState,
   type SubscriptionChanges,
@@ -24,6 +27,7 @@ import {
   stripeId,
 } from './fake-stripe/wire.js';
 
+export type { PaymentIntentSeed } from './fake-stripe/payments.js';
 export type { SubscriptionChanges, SubscriptionSeed } from './fake-stripe/state.js';
 export type { StripeErrorBody } from './fake-stripe/wire.js';
 
@@ -60,6 +64,31 @@ export interface FakeStripe {
   checkoutSessions: { get(id: string): Stripe.Checkout.Session | undefined };
   /** Pays a Checkout Session: a customer (when it had none) and a subscription with the session's price and subscription_data.metadata. */
   completeCheckout(sessionId: string): Stripe.Subscription;
+  /**
+   * Pays a Checkout Session in mode payment: a succeeded PaymentIntent (payment_intent_data.metadata)
+   * and charge; the session complete, payment_status paid. `amount`/`currency` override what is paid.
+   */
+  payCheckout(
+    sessionId: string,
+    options?: { amount?: number; currency?: string },
+  ): { session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge };
+  /** Stripe expires an open payment-mode session (as at expires_at). */
+  expireCheckout(sessionId: string): Stripe.Checkout.Session;
+  /** A succeeded PaymentIntent and charge nobody ordered (or whose webhook was missed), for reconciliation. */
+  addPaymentIntent(seed: PaymentIntentSeed): {
+    paymentIntent: Stripe.PaymentIntent;
+    charge: Stripe.Charge | null;
+  };
+  paymentIntents: { get(id: string): Stripe.PaymentIntent | undefined };
+  charges: { get(id: string): Stripe.Charge | undefined };
+  transfers: { get(id: string): Stripe.Transfer | undefined };
+  /** A refund of `amount` (default what is left): amount_refunded adds up, `refunded` once whole. */
+  refundCharge(chargeId: string, amount?: number): { refund: Stripe.Refund; charge: Stripe.Charge };
+  /** A chargeback (status needs_response) of `amount` (default the charge's); the charge disputed. */
+  disputeCharge(chargeId: string, amount?: number): { dispute: Stripe.Dispute; charge: Stripe.Charge };
+  closeDispute(disputeId: string, outcome: 'won' | 'lost'): Stripe.Dispute;
+  /** Reverses the transfer (default all that is left); answers the transfer after it. */
+  reverseTransfer(transferId: string, amount?: number): Stripe.Transfer;
   /** While down, every request fails the given way (after being logged). */
   down(on: boolean, mode?: OutageMode): void;
   /** The next `count` requests answer `status` with Stripe's error body for it (overridable), optionally with Retry-After. */
@@ -123,6 +152,21 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const routes: Array<[string, RegExp, (id: string, params: Params) => unknown]> = [
     ['POST', /^\/v1\/checkout\/sessions$/, (_id, params) => state.createCheckoutSession(params)],
     ['GET', /^\/v1\/checkout\/sessions\/([^/]+)$/, (id) => state.checkoutSession(id)],
+    ['POST', /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/, (id) => state.paymentCheckout.expire(id)],
+    ['GET', /^\/v1\/payment_intents$/, (_id, params) => state.listPaymentIntents(params)],
+    ['GET', /^\/v1\/payment_intents\/([^/]+)$/, (id) => state.paymentIntent(id)],
+    ['GET', /^\/v1\/charges$/, (_id, params) => state.listCharges(params)],
+    ['GET', /^\/v1\/charges\/([^/]+)$/, (id) => state.charge(id)],
+    ['GET', /^\/v1\/refunds$/, (_id, params) => state.listRefunds(params)],
+    ['GET', /^\/v1\/refunds\/([^/]+)$/, (id) => state.refund(id)],
+    ['GET', /^\/v1\/disputes\/([^/]+)$/, (id) => state.dispute(id)],
+    ['POST', /^\/v1\/transfers$/, (_id, params) => state.createTransfer(params)],
+    ['GET', /^\/v1\/transfers\/([^/]+)$/, (id) => state.transfer(id)],
+    [
+      'POST',
+      /^\/v1\/transfers\/([^/]+)\/reversals$/,
+      (id, params) => state.createTransferReversal(id, params),
+    ],
     ['POST', /^\/v1\/billing_portal\/sessions$/, (_id, params) => state.createPortalSession(params)],
     ['GET', /^\/v1\/subscriptions$/, (_id, params) => state.listSubscriptions(params)],
     ['GET', /^\/v1\/subscriptions\/([^/]+)$/, (id) => state.subscription(id)],
@@ -245,6 +289,16 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     customers: { add: state.addCustomer },
     checkoutSessions: { get: (id) => orUndefined(() => state.checkoutSession(id)) },
     completeCheckout: state.completeCheckout,
+    payCheckout: state.paymentCheckout.pay,
+    expireCheckout: state.paymentCheckout.expire,
+    addPaymentIntent: state.addPaymentIntent,
+    paymentIntents: { get: (id) => orUndefined(() => state.paymentIntent(id)) },
+    charges: { get: (id) => orUndefined(() => state.charge(id)) },
+    transfers: { get: (id) => orUndefined(() => state.transfer(id)) },
+    refundCharge: state.refundCharge,
+    disputeCharge: state.disputeCharge,
+    closeDispute: state.closeDispute,
+    reverseTransfer: state.reverseTransfer,
     down(on, mode = 'error_503') {
       outage = on ? mode : null;
     },

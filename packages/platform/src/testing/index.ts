@@ -4,10 +4,37 @@ export { createFakeClock, type FakeClock } from './clock.js';
 export { createTestDatabase } from './database.js';
 export { defineFactory } from './factory.js';
 export {
+  type FakeChatBody,
+  type FakeLlm,
+  type FakeLlmRequest,
+  type FakeLlmScript,
+  startFakeLlm,
+} from './fake-llm.js';
+export {
+  type FakeRazorpay,
+  type FakeRazorpayOptions,
+  type FakeRazorpayRequest,
+  type PaymentSeed,
+  type PayoutStatus,
+  type RazorpayDispute,
+  type RazorpayErrorBody,
+  type RazorpayEventEntities,
+  type RazorpayOrder,
+  type RazorpayOutageMode,
+  type RazorpayPayment,
+  type RazorpayPayout,
+  type RazorpayRefund,
+  type RazorpaySignedEvent,
+  type RazorpaySigning,
+  razorpaySignedEvent,
+  startFakeRazorpay,
+} from './fake-razorpay.js';
+export {
   type FakeStripe,
   type FakeStripeOptions,
   type FakeStripeRequest,
   type OutageMode,
+  type PaymentIntentSeed,
   type SignedEvent,
   type StripeErrorBody,
   type SubscriptionChanges,

@@ -19,7 +19,7 @@ const refusals: Record<Exclude<WebhookRejection, 'secret_not_configured'>, strin
   signature_malformed: 'The signature header is not in the provider format.',
   signature_mismatch: 'No signature matches the body with any configured secret.',
   timestamp_outside_tolerance: 'The signed timestamp is too far from the current time.',
-  body_malformed: 'The signed body is not an event: JSON with id, type and created.',
+  body_malformed: 'The signed delivery is not an event in the provider format (docs/webhooks.md).',
 };
 
 /**

@@ -5,7 +5,7 @@
 // STRIPE_WEBHOOK_TOLERANCE_SECONDS (default 300) and BILLING_RETURN_ORIGINS (where Checkout and the
 // portal may send a user back; default the CORS origins). Without a secret key, everything that
 // calls Stripe answers 503 billing_not_configured and the free tier still works.
-import type { PlatformConfig } from '@app/platform';
+import { type PlatformConfig, readProviderApiUrl } from '@app/platform';
 import type { TierName } from './types.js';
 
 export type PaidTier = Exclude<TierName, 'free'>;
@@ -31,8 +31,6 @@ export const BILLING_SETTINGS = [
   'BILLING_RETURN_ORIGINS',
 ] as const;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 const list = (value: string | undefined) =>
   (value ?? '')
     .split(',')
@@ -43,17 +41,10 @@ const list = (value: string | undefined) =>
 export function readBillingSettings(config: PlatformConfig): BillingSettings {
   const { settings, secrets } = config;
   const problems: string[] = [];
-  let apiUrl: URL | null = null;
-  if (settings.STRIPE_API_URL) {
-    apiUrl = URL.canParse(settings.STRIPE_API_URL) ? new URL(settings.STRIPE_API_URL) : null;
-    // The secret key travels with every call: in clear text only to this machine (a local stripe-mock).
-    const loopback = apiUrl !== null && LOOPBACK_HOSTS.has(apiUrl.hostname);
-    if (!apiUrl || !(apiUrl.protocol === 'https:' || (apiUrl.protocol === 'http:' && loopback))) {
-      problems.push('STRIPE_API_URL must be an https URL (http only to 127.0.0.1, ::1 or localhost)');
-    } else if (apiUrl.pathname !== '/' || apiUrl.search || apiUrl.hash || apiUrl.username) {
-      problems.push('STRIPE_API_URL must be an origin like https://stripe.internal:12111, without a path');
-    }
-  }
+  // The secret key travels with every call: in clear text only to this machine (a local stripe-mock).
+  const api = readProviderApiUrl('STRIPE_API_URL', settings.STRIPE_API_URL, 'https://stripe.internal:12111');
+  if (api.problem) problems.push(api.problem);
+  const apiUrl = api.url ?? null;
   const tolerance = Number(settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS ?? 300);
   if (!Number.isInteger(tolerance) || tolerance < 1 || tolerance > 3600) {
     problems.push('STRIPE_WEBHOOK_TOLERANCE_SECONDS must be a whole number of seconds from 1 to 3600');

@@ -1,18 +1,18 @@
 // Owns every call hiring billing makes to Stripe, through the official SDK (docs/billing.md). Each
-// HTTP call goes through one circuit breaker named "stripe", which is also the whole retry policy
+// HTTP call goes through the platform's provider call guard named "stripe" (a circuit breaker,
+// net/provider-calls.ts), which is also the whole retry policy
 // (the SDK's own retries are off): after 5 consecutive outages (connection failures, 5xx, 429)
 // calls fail fast for 30 s with 503 payments_provider_unavailable and Retry-After, then one trial
 // call decides. Its state is the gauge stripe_circuit_state (0 closed, 1 half-open, 2 open). A
 // failed call changes nothing here and says so; cancel is idempotent (a subscription Stripe has
 // already ended resolves with its ended snapshot). Mapping to our vocabulary: stripe-mapping.ts.
-import { type AppMetrics, type CircuitState, type Clock, createCircuitBreaker } from '@app/platform';
+import { type AppMetrics, type Clock, createProviderCallGuard, isStripeOutage } from '@app/platform';
 import Stripe from 'stripe';
 import type { BillingSettings } from './settings.js';
 import {
   hasEnded,
   isRefusal,
   isResourceMissing,
-  isStripeOutage,
   subscriptionCanceled,
   subscriptionNotFound,
   tierNotPurchasable,
@@ -23,8 +23,6 @@ import type { BillingGateway } from './types.js';
 
 export { toSubscriptionSnapshot } from './stripe-mapping.js';
 
-/** The gauge's value per breaker state. */
-const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 /** Subscriptions per page when listing them all (Stripe's maximum). */
 const PAGE_SIZE = 100;
 
@@ -50,16 +48,13 @@ export function createStripeGateway(input: {
   const { settings, clock, metrics } = input;
   if (settings.stripeSecretKey === null) return null;
   const stripe = new Stripe(settings.stripeSecretKey, clientConfig(settings.apiUrl));
-  const gauge = metrics?.gauge(
-    'stripe_circuit_state',
-    'Circuit breaker around Stripe: 0 closed, 1 half-open, 2 open',
-  );
-  gauge?.set(CIRCUIT_GAUGE.closed);
-  const breaker = createCircuitBreaker({
+  // Outages answer 503 payments_provider_unavailable (with Retry-After) from the guard itself.
+  const guard = createProviderCallGuard({
     name: 'stripe',
+    displayName: 'Stripe',
     clock,
-    isFailure: isStripeOutage,
-    onStateChange: (state) => gauge?.set(CIRCUIT_GAUGE[state]),
+    isOutage: isStripeOutage,
+    ...(metrics && { metrics }),
   });
   const snapshot = (subscription: Stripe.Subscription) =>
     toSubscriptionSnapshot(subscription, settings.priceIds);
@@ -73,11 +68,11 @@ export function createStripeGateway(input: {
     recover?: (error: unknown) => Promise<T> | null,
   ): Promise<T> {
     try {
-      return await breaker.run(work);
+      return await guard.run(work);
     } catch (error) {
       const recovered = recover?.(error);
       if (recovered) return recovered;
-      throw toBillingError(error, breaker.retryAfterSeconds());
+      throw toBillingError(error, guard.retryAfterSeconds());
     }
   }
 
@@ -99,7 +94,7 @@ export function createStripeGateway(input: {
     const current = await retrieve(subscriptionId);
     if (!current) throw subscriptionNotFound();
     if (hasEnded(current)) return ended(current);
-    throw toBillingError(refusal, breaker.retryAfterSeconds());
+    throw toBillingError(refusal, guard.retryAfterSeconds());
   }
 
   return {
@@ -196,6 +191,6 @@ export function createStripeGateway(input: {
       }
     },
 
-    breakerState: () => breaker.state(),
+    breakerState: () => guard.state(),
   };
 }

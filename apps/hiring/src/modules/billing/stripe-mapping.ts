@@ -2,7 +2,13 @@
 // an event, at the SDK's pinned API version or an older one) into a SubscriptionSnapshot, and a
 // Stripe failure into an AppError. Stripe's own error messages never reach a client (they can echo
 // a masked key or another account's ids): refusals carry a fixed message with Stripe's code.
-import { AppError, CircuitOpenError } from '@app/platform';
+import {
+  AppError,
+  CircuitOpenError,
+  isStripeOutage,
+  providerRetryAfterSeconds,
+  providerUnavailable,
+} from '@app/platform';
 import Stripe from 'stripe';
 import type { BillingSettings } from './settings.js';
 import { type SubscriptionSnapshot, type SubscriptionStatus, TIER_NAMES, type TierName } from './types.js';
@@ -82,18 +88,6 @@ export function toSubscriptionSnapshot(
 export const hasEnded = (subscription: Stripe.Subscription): boolean =>
   subscription.status === 'canceled' || subscription.status === 'incomplete_expired';
 
-/** Stripe did not get or could not serve the request: what opens the circuit breaker. */
-export function isStripeOutage(error: unknown): boolean {
-  const { StripeAPIError, StripeConnectionError, StripeError, StripeRateLimitError } = Stripe.errors;
-  if (!(error instanceof StripeError)) return false;
-  return (
-    error instanceof StripeConnectionError ||
-    error instanceof StripeAPIError ||
-    error instanceof StripeRateLimitError ||
-    (error.statusCode ?? 0) >= 500
-  );
-}
-
 /** Stripe refused the request as made (400/404), not a key reuse. */
 export const isRefusal = (error: unknown): error is Stripe.errors.StripeInvalidRequestError =>
   error instanceof Stripe.errors.StripeInvalidRequestError;
@@ -123,22 +117,6 @@ export const tierNotPurchasable = (tier: string) =>
     fields: [{ path: '/body/tier', message: 'no price configured for this tier' }],
   });
 
-function providerUnavailable(retryAfterSeconds: number, cause: unknown): AppError {
-  return new AppError({
-    kind: 'unavailable',
-    code: 'payments_provider_unavailable',
-    detail: `The payments provider cannot be reached right now; nothing was changed. Try again in ${retryAfterSeconds} s.`,
-    retryAfterSeconds,
-    cause,
-  });
-}
-
-/** Seconds from Stripe's Retry-After header (a number of seconds), when it sent one. */
-function retryAfterHeader(error: Stripe.errors.StripeError): number {
-  const value = Number(error.headers?.['retry-after']);
-  return Number.isFinite(value) && value > 0 ? Math.ceil(value) : 0;
-}
-
 /**
  * Any failure of a Stripe call as the AppError the routes answer with; `breakerSeconds` is the
  * breaker's remaining open time right after this failure. Errors that are not Stripe's pass through.
@@ -147,7 +125,7 @@ export function toBillingError(error: unknown, breakerSeconds: number): unknown 
   if (error instanceof CircuitOpenError) return providerUnavailable(error.retryAfterSeconds, error);
   if (!(error instanceof Stripe.errors.StripeError)) return error;
   if (isStripeOutage(error))
-    return providerUnavailable(Math.max(1, breakerSeconds, retryAfterHeader(error)), error);
+    return providerUnavailable(Math.max(1, breakerSeconds, providerRetryAfterSeconds(error)), error);
   if (error instanceof Stripe.errors.StripeIdempotencyError) {
     return new AppError({
       kind: 'conflict',

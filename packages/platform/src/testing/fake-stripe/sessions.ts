@@ -1,6 +1,7 @@
 // Owns the fake Stripe's hosted-page sessions: Checkout Sessions (mode subscription, one recurring
-// price) and what paying one does (a customer when there was none, a subscription carrying
-// subscription_data.metadata), and customer portal sessions. Test support only.
+// price; mode payment is payment-checkout.ts's) and what paying one does (a customer when there was
+// none, a subscription carrying subscription_data.metadata), and customer portal sessions. Test
+// support only.
 import type Stripe from 'stripe';
 import type { Clock } from '../../time/clock.js';
 import checkoutSessionJson from './checkout-session.json' with { type: 'json' };
@@ -30,6 +31,12 @@ export interface SessionAccount {
   hasCustomer(id: string): boolean;
   addCustomer(input: { email?: string | null }): Stripe.Customer;
   addSubscription(seed: SubscriptionSeed): Stripe.Subscription;
+  /** Sessions in mode payment (payment-checkout.ts). */
+  paymentCheckout: {
+    create(params: Params): Stripe.Checkout.Session;
+    has(id: string): boolean;
+    session(id: string): Stripe.Checkout.Session;
+  };
 }
 
 export function createFakeSessions(clock: Clock, account: SessionAccount) {
@@ -42,6 +49,7 @@ export function createFakeSessions(clock: Clock, account: SessionAccount) {
 
   /** POST /v1/checkout/sessions (mode subscription: one recurring price). */
   const createCheckoutSession = (params: Params): Stripe.Checkout.Session => {
+    if (params.mode === 'payment') return account.paymentCheckout.create(params);
     onlyKnown(params, [
       'mode',
       'line_items',
@@ -60,7 +68,7 @@ export function createFakeSessions(clock: Clock, account: SessionAccount) {
     ]);
     if (params.mode === undefined) throw missingParam('mode');
     if (params.mode !== 'subscription')
-      throw invalidParam('mode', 'The fake Stripe only creates subscription sessions.');
+      throw invalidParam('mode', 'The fake Stripe only creates subscription and payment sessions.');
     const lineItems = Array.isArray(params.line_items) ? (params.line_items as Params[]) : [];
     const price = lineItems[0]?.price;
     if (typeof price !== 'string') throw missingParam('line_items');
@@ -155,7 +163,8 @@ export function createFakeSessions(clock: Clock, account: SessionAccount) {
 
   return {
     createCheckoutSession,
-    checkoutSession: (id: string) => copy(storedSession(id).session),
+    checkoutSession: (id: string) =>
+      account.paymentCheckout.has(id) ? account.paymentCheckout.session(id) : copy(storedSession(id).session),
     completeCheckout,
     createPortalSession,
   };

@@ -1,4 +1,5 @@
-// Owns the fake Stripe's account: its customers and subscriptions (sessions: sessions.ts), and the
+// Owns the fake Stripe's account: its customers and subscriptions (sessions: sessions.ts; one-off
+// payments, refunds and disputes: payments.ts and payment-checkout.ts; transfers: transfers.ts), and the
 // rules the real API applies to them for the calls the apps make (what a canceled subscription
 // refuses, what a missing object answers, how lists page). Objects start from the recorded JSON
 // beside this file (API version of the pinned SDK: the period lives on the subscription items) and
@@ -7,8 +8,11 @@
 import type Stripe from 'stripe';
 import type { Clock } from '../../time/clock.js';
 import customerJson from './customer.json' with { type: 'json' };
+import { createFakePaymentCheckout } from './payment-checkout.js';
+import { createFakePayments } from './payments.js';
 import { createFakeSessions } from './sessions.js';
 import subscriptionJson from './subscription.json' with { type: 'json' };
+import { createFakeTransfers } from './transfers.js';
 import {
   copy,
   FakeStripeError,
@@ -250,6 +254,9 @@ export function createFakeStripeState(clock: Clock) {
     return copy(found);
   };
 
+  const payments = createFakePayments(clock);
+  const paymentCheckout = createFakePaymentCheckout(clock, payments);
+
   return {
     addCustomer,
     customer,
@@ -272,6 +279,14 @@ export function createFakeStripeState(clock: Clock) {
     updateSubscription,
     cancelSubscription,
     listSubscriptions,
-    ...createFakeSessions(clock, { hasCustomer: (id) => customers.has(id), addCustomer, addSubscription }),
+    ...payments,
+    ...createFakeTransfers(clock),
+    paymentCheckout,
+    ...createFakeSessions(clock, {
+      hasCustomer: (id) => customers.has(id),
+      addCustomer,
+      addSubscription,
+      paymentCheckout,
+    }),
   };
 }
