@@ -9,6 +9,7 @@ import {
   identityMigrations,
   registerBanAdminRoutes,
   registerIdentityRoutes,
+  webhookMigrations,
 } from '@app/platform';
 import { pairlyDb } from './db.js';
 import type { PairlyAppOptions, PairlyBaseContext, PairlyContext } from './modules/context.js';
@@ -21,6 +22,11 @@ import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
 import { registerMessageInteractions } from './modules/messaging/interactions/register.js';
 import { registerMessaging } from './modules/messaging/register.js';
 import { createMessaging } from './modules/messaging/service.js';
+import { createPaymentsFoundation } from './modules/payments/foundation.js';
+import { registerPayments } from './modules/payments/register.js';
+import { PAYMENT_SECRETS, PAYMENT_SETTINGS } from './modules/payments/settings.js';
+import { registerPayouts } from './modules/payouts/register.js';
+import { PAYOUT_SECRETS, PAYOUT_SETTINGS } from './modules/payouts/settings.js';
 import { registerPresence } from './modules/presence/register.js';
 import { createPresence } from './modules/presence/service.js';
 import { registerPromotionRoutes } from './modules/promotions/routes.js';
@@ -41,9 +47,11 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
     },
     migrations: [
       identityMigrations,
+      webhookMigrations,
       { scope: 'pairly', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
     ],
-    optionalSecrets: ['STRIPE_WEBHOOK_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
+    optionalSecrets: [...PAYMENT_SECRETS, ...PAYOUT_SECRETS],
+    optionalSettings: [...PAYMENT_SETTINGS, ...PAYOUT_SETTINGS],
     async registerModules(app, dependencies) {
       const { db, clock, kv, logger, jobs: runner } = dependencies;
       const identity = await createIdentity(dependencies, {
@@ -71,6 +79,7 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
         holds,
         creditsOptions,
         realtime,
+        payments: createPaymentsFoundation(dependencies),
         options,
       };
       const safety = createSafety(base);
@@ -89,6 +98,8 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
       registerMessaging(app, context);
       registerMessageInteractions(app, context);
       registerPresence(app, context);
+      registerPayments(app, context);
+      registerPayouts(app, context);
     },
   };
 }

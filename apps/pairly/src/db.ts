@@ -1,8 +1,11 @@
 // Owns the Kysely row types of the pairly tables (migrations/), so services query them with checked
 // column names. Credits are whole numbers; bigint columns arrive as numbers (the platform parses
 // int8 when it is a safe integer).
-import type { Database, IdentitySchema } from '@app/platform';
+import type { Database, IdentitySchema, WebhookTables } from '@app/platform';
 import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ReversalTables } from './modules/payments/reversal-tables.js';
+import type { PaymentTables } from './modules/payments/tables.js';
+import type { PayoutTables } from './modules/payouts/tables.js';
 
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null, string | null>;
@@ -168,6 +171,10 @@ export type PairlySchema = CreditTables &
   GiftTables &
   MessagingTables &
   SettingsTables &
+  PaymentTables &
+  ReversalTables &
+  PayoutTables &
+  WebhookTables &
   IdentitySchema;
 export type PairlyDb = Kysely<PairlySchema>;
 

@@ -19,7 +19,7 @@ describe('pairly boot', () => {
 
   it('has applied its own migrations after the platform ones', async () => {
     const { rows } = await t.db.executeSql('select scope from schema_migrations order by applied_at, scope');
-    expect([...new Set(rows.map((row) => row.scope))]).toEqual(['platform', 'auth', 'pairly']);
+    expect([...new Set(rows.map((row) => row.scope))]).toEqual(['platform', 'auth', 'webhooks', 'pairly']);
     await t.db.executeSql("insert into pairly_settings (key, value) values ('k', '1')");
   });
 

@@ -19,6 +19,8 @@ import type { GiftRulesOptions } from './gifts/fraud.js';
 import type { InteractionOptions } from './messaging/interactions/options.js';
 import type { MessagingOptions } from './messaging/options.js';
 import type { Messaging } from './messaging/service.js';
+import type { PaymentsFoundation } from './payments/foundation.js';
+import type { PayoutOptions } from './payouts/register.js';
 import type { PresenceOptions } from './presence/options.js';
 import type { Presence } from './presence/service.js';
 import type { SafetyOptions } from './safety/options.js';
@@ -43,6 +45,8 @@ export interface PairlyAppOptions {
   safety?: Partial<SafetyOptions>;
   /** Heartbeat, away and grace timings. */
   presence?: Partial<PresenceOptions>;
+  /** Payouts: the retry job's schedule, provider adapters replaced in tests. */
+  payouts?: PayoutOptions;
 }
 
 /** What every module's service is built from. */
@@ -57,6 +61,8 @@ export interface PairlyBaseContext {
   holds: Holds;
   creditsOptions: CreditsOptions;
   realtime: RealtimeGateway;
+  /** Provider settings and SDK clients, and the router of verified provider events (payments/foundation.ts). */
+  payments: PaymentsFoundation;
   options: PairlyAppOptions;
 }
 

@@ -4,7 +4,9 @@
 // to a recipient or a system account with the rest given back, or released in full. A second
 // resolution, concurrent or late, is a 409 and moves nothing. Given-back credits return to the
 // expiring lots they were drawn from. A hold remembers who placed it (the operation scope): its owner
-// may release only the holds they placed themselves, never one a call or a payout placed.
+// may release only the holds they placed themselves, never one a call or a payout placed. The
+// `...Within` variants do the same inside a caller's transaction (a payout request with its row, a
+// webhook inbox handler settling a payout), where nothing may open a transaction of its own.
 import { randomUUID } from 'node:crypto';
 import { AppError, type Clock } from '@app/platform';
 import type { Transaction } from 'kysely';
@@ -29,6 +31,12 @@ export interface Hold {
 export type CaptureTarget =
   | { userId: string; account: 'earnings' | 'spendable' }
   | { system: 'payouts' | 'platform_fees' };
+
+/** The two accounts of a hold: where the credits come from and the owner's held account. */
+export interface HoldAccounts {
+  source: string;
+  held: string;
+}
 
 const holdNotFound = () =>
   new AppError({ kind: 'not_found', code: 'hold_not_found', detail: 'No such hold.' });
@@ -100,6 +108,12 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     return resolved;
   }
 
+  function checkCaptureAmount(amount: number): void {
+    if (!Number.isSafeInteger(amount) || amount < 0 || amount > maxAmount) {
+      throw invalidAmount('amount', `amount must be a whole number of credits from 0 to ${maxAmount}.`);
+    }
+  }
+
   function giveBack(
     hold: { held_account_id: string; source_account_id: string; hold_transfer_id: number },
     amount: number,
@@ -118,6 +132,105 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
         ]
       : [];
   }
+
+  /** Moves the amount aside and records the hold, in the caller's transaction. */
+  async function placeIn(
+    trx: Transaction<PairlySchema>,
+    operationId: string | null,
+    placedBy: string,
+    input: { userId: string; amount: number; purpose: string; expiresAt?: Date | undefined },
+    accounts: HoldAccounts,
+  ) {
+    const id = randomUUID();
+    const [transfer] = await postLegs(
+      trx,
+      [
+        {
+          debit: accounts.source,
+          credit: accounts.held,
+          amount: input.amount,
+          kind: 'hold',
+          memo: { holdId: id, purpose: input.purpose },
+        },
+      ],
+      operationId,
+      clock.now(),
+    );
+    const row = await trx
+      .insertInto('credit_holds')
+      .values({
+        id,
+        owner_id: input.userId,
+        source_account_id: accounts.source,
+        held_account_id: accounts.held,
+        amount: input.amount,
+        purpose: input.purpose,
+        placed_by: placedBy,
+        hold_transfer_id: (transfer as { id: number }).id,
+        expires_at: input.expiresAt ?? null,
+        created_at: clock.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toHold(row);
+  }
+
+  /** Resolves the hold as captured and posts the capture and the give-back, in the caller's transaction. */
+  async function captureIn(
+    trx: Transaction<PairlySchema>,
+    operationId: string | null,
+    input: {
+      holdId: string;
+      ownerId: string | null;
+      amount: number;
+      to: CaptureTarget;
+      reason?: string | undefined;
+    },
+    target: string,
+  ) {
+    const hold = await resolve(trx, input.holdId, input.ownerId, 'captured', (current) => {
+      if (input.amount > current.amount) {
+        throw invalidAmount('amount', `amount must not exceed the hold (${current.amount}).`);
+      }
+      return input.amount;
+    });
+    // Any account of the owner is refused, not only the two the hold moved between: capturing
+    // to the owner's other account would turn spendable credits into earnings (payable out)
+    // or back, which a transfer to oneself refuses (ledger.property.test.ts).
+    if ('userId' in input.to && input.to.userId === hold.owner_id) {
+      throw invalidAmount('to', 'A hold is captured to someone other than its owner.');
+    }
+    const legs: Leg[] = [
+      ...(input.amount > 0
+        ? [
+            {
+              debit: hold.held_account_id,
+              credit: target,
+              amount: input.amount,
+              kind: 'hold_capture',
+              memo: { holdId: hold.id, ...(input.reason && { reason: input.reason }) },
+            },
+          ]
+        : []),
+      ...giveBack(hold, hold.amount - input.amount, hold.id),
+    ];
+    await postLegs(trx, legs, operationId, clock.now());
+    return toHold(hold);
+  }
+
+  /** Resolves the hold as released and gives it all back, in the caller's transaction. */
+  async function releaseIn(
+    trx: Transaction<PairlySchema>,
+    operationId: string | null,
+    input: { holdId: string; ownerId: string | null },
+  ) {
+    const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0);
+    await postLegs(trx, giveBack(hold, hold.amount, hold.id), operationId, clock.now());
+    return toHold(hold);
+  }
+
+  const targetAccount = (to: CaptureTarget) =>
+    'system' in to ? Promise.resolve(SYSTEM_ACCOUNTS[to.system]) : credits.accountOf(to.userId, to.account);
 
   return {
     /** Sets `amount` aside from the owner's account; `expiresAt` lets the sweep release a forgotten hold. */
@@ -139,38 +252,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
         async (trx, operationId) => {
           // On the first request only, so a replay after the date still returns the first result.
           if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) throw pastExpiry();
-          const id = randomUUID();
-          const [transfer] = await postLegs(
-            trx,
-            [
-              {
-                debit: source,
-                credit: held,
-                amount: input.amount,
-                kind: 'hold',
-                memo: { holdId: id, purpose: input.purpose },
-              },
-            ],
-            operationId,
-            clock.now(),
-          );
-          const row = await trx
-            .insertInto('credit_holds')
-            .values({
-              id,
-              owner_id: input.userId,
-              source_account_id: source,
-              held_account_id: held,
-              amount: input.amount,
-              purpose: input.purpose,
-              placed_by: context.scope,
-              hold_transfer_id: (transfer as { id: number }).id,
-              expires_at: input.expiresAt ?? null,
-              created_at: clock.now(),
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          const body = toHold(row);
+          const body = await placeIn(trx, operationId, context.scope, input, { source, held });
           await auditWithin(trx, clock, context, body);
           return { status: 201, body };
         },
@@ -185,44 +267,12 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       context: OperationContext,
       input: { holdId: string; ownerId: string | null; amount: number; to: CaptureTarget; reason?: string },
     ): Promise<OperationResult<Hold>> {
-      if (!Number.isSafeInteger(input.amount) || input.amount < 0 || input.amount > maxAmount) {
-        throw invalidAmount('amount', `amount must be a whole number of credits from 0 to ${maxAmount}.`);
-      }
-      const target =
-        'system' in input.to
-          ? SYSTEM_ACCOUNTS[input.to.system]
-          : await credits.accountOf(input.to.userId, input.to.account);
+      checkCaptureAmount(input.amount);
+      const target = await targetAccount(input.to);
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'capture', params: input },
         async (trx, operationId) => {
-          const hold = await resolve(trx, input.holdId, input.ownerId, 'captured', (current) => {
-            if (input.amount > current.amount) {
-              throw invalidAmount('amount', `amount must not exceed the hold (${current.amount}).`);
-            }
-            return input.amount;
-          });
-          // Any account of the owner is refused, not only the two the hold moved between: capturing
-          // to the owner's other account would turn spendable credits into earnings (payable out)
-          // or back, which a transfer to oneself refuses (ledger.property.test.ts).
-          if ('userId' in input.to && input.to.userId === hold.owner_id) {
-            throw invalidAmount('to', 'A hold is captured to someone other than its owner.');
-          }
-          const legs: Leg[] = [
-            ...(input.amount > 0
-              ? [
-                  {
-                    debit: hold.held_account_id,
-                    credit: target,
-                    amount: input.amount,
-                    kind: 'hold_capture',
-                    memo: { holdId: hold.id, ...(input.reason && { reason: input.reason }) },
-                  },
-                ]
-              : []),
-            ...giveBack(hold, hold.amount - input.amount, hold.id),
-          ];
-          await postLegs(trx, legs, operationId, clock.now());
-          const body = toHold(hold);
+          const body = await captureIn(trx, operationId, input, target);
           await auditWithin(trx, clock, context, body);
           return { status: 200, body };
         },
@@ -237,13 +287,76 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'release', params: input },
         async (trx, operationId) => {
-          const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0);
-          await postLegs(trx, giveBack(hold, hold.amount, hold.id), operationId, clock.now());
-          const body = toHold(hold);
+          const body = await releaseIn(trx, operationId, input);
           await auditWithin(trx, clock, context, body);
           return { status: 200, body };
         },
       );
+    },
+
+    /**
+     * The accounts a hold from `account` moves between, opened first: accounts are opened in their
+     * own statement, never inside a transaction (ledger.ts), so holdWithin needs them beforehand.
+     */
+    async holdAccounts(
+      userId: string,
+      account: 'spendable' | 'earnings' = 'spendable',
+    ): Promise<HoldAccounts> {
+      return {
+        source: await credits.accountOf(userId, account),
+        held: await credits.accountOf(userId, 'held'),
+      };
+    },
+
+    /**
+     * Places a hold inside the caller's transaction (with the row it pays for, say), under the
+     * caller's own key and audit; `placedBy` names the part that placed it (its owner may not
+     * release it unless that is themselves). 402 insufficient_credits or 423 account_frozen roll
+     * the caller's transaction back with it.
+     */
+    async holdWithin(
+      trx: Transaction<PairlySchema>,
+      input: {
+        userId: string;
+        amount: number;
+        purpose: string;
+        placedBy: string;
+        accounts: HoldAccounts;
+        expiresAt?: Date;
+        operationId?: string | null;
+      },
+    ): Promise<Hold> {
+      credits.checkAmount(input.amount);
+      if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) throw pastExpiry();
+      return placeIn(trx, input.operationId ?? null, input.placedBy, input, input.accounts);
+    },
+
+    /**
+     * Captures a pending hold inside the caller's transaction (a webhook inbox handler's, say) to a
+     * system account: exactly once, by the same conditional update as capture (a second resolution
+     * throws 409 hold_already_resolved). No key or audit of its own: the caller's record is the guard.
+     */
+    async captureWithin(
+      trx: Transaction<PairlySchema>,
+      input: {
+        holdId: string;
+        ownerId: string | null;
+        amount: number;
+        to: Extract<CaptureTarget, { system: string }>;
+        reason?: string;
+        operationId?: string | null;
+      },
+    ): Promise<Hold> {
+      checkCaptureAmount(input.amount);
+      return captureIn(trx, input.operationId ?? null, input, SYSTEM_ACCOUNTS[input.to.system]);
+    },
+
+    /** Releases a pending hold in full inside the caller's transaction, exactly once (else 409). */
+    async releaseWithin(
+      trx: Transaction<PairlySchema>,
+      input: { holdId: string; ownerId: string | null; operationId?: string | null },
+    ): Promise<Hold> {
+      return releaseIn(trx, input.operationId ?? null, input);
     },
 
     /** One hold; `ownerId` limits it to that owner's holds (null: staff). */

@@ -4,9 +4,12 @@
 // rules are those of idempotency.ts: the same key and parameters replay the first result (a
 // refusal too), other parameters are a 409, an unknown account (404) keeps nothing. A statement
 // aborted for a serialization failure or deadlock rolled back whole and is simply run again.
+// `runWithin` runs the same statement inside a caller's transaction (a webhook inbox's, say), so the
+// posting commits or rolls back with the caller's other writes; a refusal there rolls back to a
+// savepoint, leaving the caller's transaction usable, and is not retried (the caller's is aborted).
 import { type Clock, type Database, isRetryableTransactionError } from '@app/platform';
-import { sql } from 'kysely';
-import { pairlyDb } from '../../db.js';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { type PairlySchema, pairlyDb } from '../../db.js';
 import {
   keyReused,
   type OperationKey,
@@ -41,6 +44,30 @@ interface RunAnswer {
 export function createKeyedPosting(db: Database, clock: Clock) {
   const kysely = pairlyDb(db);
 
+  async function statement(
+    on: Kysely<PairlySchema>,
+    key: OperationKey,
+    hash: string,
+    legs: readonly Leg[],
+    status: number,
+  ): Promise<RunAnswer> {
+    const { rows } = await sql<{ answer: RunAnswer | string }>`
+      select credits_run(${crypto.randomUUID()}::uuid, ${key.scope}, ${key.key}, ${key.operation}, ${hash},
+        ${JSON.stringify(legsPayload(legs))}::jsonb, ${clock.now()}::timestamptz, ${status}::integer) as answer
+    `.execute(on);
+    const answer = rows[0]?.answer;
+    return typeof answer === 'string' ? JSON.parse(answer) : (answer as RunAnswer);
+  }
+
+  /** The refusal a failed statement stands for, or null when it is no refusal of ours. */
+  function refusalOfError(error: unknown) {
+    const code = (error as { code?: string }).code;
+    if (code === FOREIGN_KEY_VIOLATION) return accountNotFound();
+    if (code === INVALID_PARAMETER_VALUE) return pastExpiry();
+    if (code === ACCOUNT_FROZEN) return accountFrozen();
+    return null;
+  }
+
   async function runOnce(
     key: OperationKey,
     hash: string,
@@ -49,21 +76,55 @@ export function createKeyedPosting(db: Database, clock: Clock) {
   ): Promise<RunAnswer> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await sql<{ answer: RunAnswer | string }>`
-          select credits_run(${crypto.randomUUID()}::uuid, ${key.scope}, ${key.key}, ${key.operation}, ${hash},
-            ${JSON.stringify(legsPayload(legs))}::jsonb, ${clock.now()}::timestamptz, ${status}::integer) as answer
-        `.execute(kysely);
-        const answer = rows[0]?.answer;
-        return typeof answer === 'string' ? JSON.parse(answer) : (answer as RunAnswer);
+        return await statement(kysely, key, hash, legs, status);
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === FOREIGN_KEY_VIOLATION) throw accountNotFound();
-        if (code === INVALID_PARAMETER_VALUE) throw pastExpiry();
-        if (code === ACCOUNT_FROZEN) throw accountFrozen();
+        const refusal = refusalOfError(error);
+        if (refusal) throw refusal;
         if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
       }
     }
+  }
+
+  /** The statement inside the caller's transaction, behind a savepoint a refusal rolls back to. */
+  async function runOnceWithin(
+    trx: Transaction<PairlySchema>,
+    key: OperationKey,
+    hash: string,
+    legs: readonly Leg[],
+    status: number,
+  ): Promise<RunAnswer> {
+    await sql`savepoint credits_run_within`.execute(trx);
+    let answer: RunAnswer;
+    try {
+      answer = await statement(trx, key, hash, legs, status);
+    } catch (error) {
+      const refusal = refusalOfError(error);
+      if (!refusal) throw error;
+      await sql`rollback to savepoint credits_run_within`.execute(trx);
+      throw refusal;
+    }
+    await sql`release savepoint credits_run_within`.execute(trx);
+    return answer;
+  }
+
+  function result<T>(
+    answer: RunAnswer,
+    hash: string,
+    present: (operationId: string, transfers: PostedTransfer[]) => T,
+  ): OperationResult<T> {
+    if (answer.replayed && answer.requestHash !== hash) throw keyReused();
+    const outcome = typeof answer.response === 'string' ? JSON.parse(answer.response) : answer.response;
+    if (outcome.outcome !== 'applied') {
+      const refusal = refusalOf(outcome);
+      if (!answer.replayed) throw refusal;
+      throw replayedRefusal({ kind: refusal.kind, code: refusal.code, detail: refusal.message });
+    }
+    return {
+      status: answer.status,
+      body: present(answer.operationId, outcome.transfers),
+      replayed: answer.replayed,
+    };
   }
 
   return {
@@ -75,19 +136,23 @@ export function createKeyedPosting(db: Database, clock: Clock) {
       present: (operationId: string, transfers: PostedTransfer[]) => T,
     ): Promise<OperationResult<T>> {
       const hash = requestHash(key.operation, key.params);
-      const answer = await runOnce(key, hash, legs, status);
-      if (answer.replayed && answer.requestHash !== hash) throw keyReused();
-      const outcome = typeof answer.response === 'string' ? JSON.parse(answer.response) : answer.response;
-      if (outcome.outcome !== 'applied') {
-        const refusal = refusalOf(outcome);
-        if (!answer.replayed) throw refusal;
-        throw replayedRefusal({ kind: refusal.kind, code: refusal.code, detail: refusal.message });
-      }
-      return {
-        status: answer.status,
-        body: present(answer.operationId, outcome.transfers),
-        replayed: answer.replayed,
-      };
+      return result(await runOnce(key, hash, legs, status), hash, present);
+    },
+
+    /**
+     * As `run`, inside the caller's transaction: the key, the transfers and the caller's other
+     * writes commit together or not at all. A concurrent transaction with the same key waits on the
+     * key's unique index until this one ends, then replays it (or claims the key if it rolled back).
+     */
+    async runWithin<T>(
+      trx: Transaction<PairlySchema>,
+      key: OperationKey,
+      legs: readonly Leg[],
+      status: number,
+      present: (operationId: string, transfers: PostedTransfer[]) => T,
+    ): Promise<OperationResult<T>> {
+      const hash = requestHash(key.operation, key.params);
+      return result(await runOnceWithin(trx, key, hash, legs, status), hash, present);
     },
   };
 }

@@ -2,7 +2,8 @@
 // promotion, refund), deduct, transfer, charge for a message, and reading a balance. Each
 // operation is one call, keyed for idempotency (see idempotency.ts) and posted through the ledger
 // in one transaction; holds live in holds.ts, history in history.ts. Callers pass whose accounts
-// are touched; the routes decide who may ask for what.
+// are touched; the routes decide who may ask for what. `addWithin` grants inside a caller's
+// transaction (payments: a grant commits with the webhook event that caused it).
 import {
   AppError,
   type AuditEntry,
@@ -18,6 +19,7 @@ import { createOperationLog, type OperationResult } from './idempotency.js';
 import { createKeyedPosting } from './keyed-posting.js';
 import {
   type AccountDirectory,
+  accountNotFound,
   createAccountDirectory,
   type Leg,
   type PostedTransfer,
@@ -148,6 +150,37 @@ export function createCreditsService(
   const accountOf = (ownerId: string, kind: UserAccountKind) =>
     accounts.accountOf(kysely, ownerId, kind, clock.now());
 
+  /** A user's account inside a caller's transaction, opened there when missing; an unknown user is a 404. */
+  async function accountWithin(
+    trx: Transaction<PairlySchema>,
+    ownerId: string,
+    kind: UserAccountKind,
+  ): Promise<string> {
+    const find = () =>
+      trx
+        .selectFrom('credit_accounts')
+        .select('id')
+        .where('owner_id', '=', ownerId)
+        .where('kind', '=', kind)
+        .executeTakeFirst();
+    const existing = await find();
+    if (existing) return existing.id;
+    const known = await trx
+      .selectFrom('auth_users')
+      .select('id')
+      .where('id', '=', ownerId)
+      .executeTakeFirst();
+    if (!known) throw accountNotFound();
+    await trx
+      .insertInto('credit_accounts')
+      .values({ id: crypto.randomUUID(), owner_id: ownerId, kind, created_at: clock.now() })
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+    const opened = await find();
+    if (!opened) throw new Error(`credits: the ${kind} account of ${ownerId} vanished`);
+    return opened.id;
+  }
+
   const receipt = (operationId: string, transfers: PostedTransfer[], main: string): Receipt => {
     const last = transfers.findLast((t) => t.debitAccountId === main || t.creditAccountId === main);
     const balanceAfter = !last
@@ -266,6 +299,43 @@ export function createCreditsService(
           },
         ],
         201,
+      );
+    },
+
+    /**
+     * `add` inside the caller's transaction (a webhook inbox's, say): once per key, committed or
+     * rolled back with the caller's other writes. The account is looked up (or opened) in that
+     * transaction too, and not remembered, since the transaction may yet roll back. A frozen
+     * account is a 423 that leaves the caller's transaction usable (keyed-posting.ts).
+     */
+    async addWithin(
+      trx: Transaction<PairlySchema>,
+      context: Pick<OperationContext, 'scope' | 'idempotencyKey'>,
+      input: {
+        userId: string;
+        amount: number;
+        source: GrantSource;
+        expiresAt?: Date;
+        memo?: Record<string, unknown>;
+      },
+    ): Promise<OperationResult<Receipt>> {
+      checkAmount(input.amount);
+      const to = await accountWithin(trx, input.userId, 'spendable');
+      return posting.runWithin(
+        trx,
+        { scope: context.scope, key: context.idempotencyKey, operation: 'add', params: input },
+        [
+          {
+            debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
+            credit: to,
+            amount: input.amount,
+            kind: input.source,
+            ...(input.memo && { memo: input.memo }),
+            ...(input.expiresAt && { expiresAt: input.expiresAt }),
+          },
+        ],
+        201,
+        (operationId, transfers) => receipt(operationId, transfers, to),
       );
     },
 

@@ -2,6 +2,8 @@
 // a superadmin. Finance moves money, moderators judge content, readonly sees but never changes.
 // Credits: `credits:own` is one's own balance and history; `credits:read` any user's;
 // `credits:adjust` grants, deducts, moves, freezes and resolves holds (finance only, audited).
+// Payments: `payments:own` is one's own orders; finance holds `payments:*` (reviews of refunded or
+// disputed accounts, reconciliation findings); admins and readonly staff may read them.
 // Promo codes are managed by finance and admins (who cannot redeem them: no staff self-grants); gifts held for review are judged by them too.
 import { defineAccessPolicy } from '@app/platform';
 
@@ -16,6 +18,7 @@ export const pairlyAccessPolicy = defineAccessPolicy({
       'promotions:redeem',
       'subscriptions:own',
       'profile:own',
+      'payments:own',
     ],
     creator: [
       'posts:read',
@@ -27,10 +30,12 @@ export const pairlyAccessPolicy = defineAccessPolicy({
       'promotions:redeem',
       'payouts:request',
       'profile:own',
+      'payments:own',
     ],
     moderator: ['posts:read', 'moderation:*', 'users:read', 'audit:read'],
     finance: [
       'payouts:*',
+      'payments:*',
       'credits:read',
       'credits:adjust',
       'promotions:manage',
@@ -46,6 +51,7 @@ export const pairlyAccessPolicy = defineAccessPolicy({
       'credits:read',
       'promotions:read',
       'transactions:read',
+      'payments:read',
       'audit:read',
       'metrics:read',
     ],
@@ -54,6 +60,7 @@ export const pairlyAccessPolicy = defineAccessPolicy({
       'posts:*',
       'moderation:*',
       'payouts:read',
+      'payments:read',
       'credits:read',
       'promotions:manage',
       'promotions:read',

@@ -1,0 +1,245 @@
+// Owns finance's side of payouts: approving (then sending through the payout's provider), rejecting
+// (the hold goes back) and confirming a payout by hand (the manual provider, or any sent payout
+// finance has proof of), and sending approved payouts again after a provider outage (the retry job,
+// or finance approving again). Every decision is a conditional update from the state it needs and
+// is written to the audit log in the same transaction; nobody decides or confirms their own payout.
+// A provider outage leaves the payout approved, to be sent again with the same idempotency key.
+import {
+  type AuditEntry,
+  type Clock,
+  type Database,
+  type IdentitySchema,
+  isAppError,
+  type Logger,
+  type RequestOrigin,
+  recordAudit,
+  withTransaction,
+} from '@app/platform';
+import type { Transaction } from 'kysely';
+import { type PairlySchema, pairlyDb } from '../../db.js';
+import type { Holds } from '../credits/holds.js';
+import { payoutNotFound, payoutNotInState, selfApproval } from './errors.js';
+import type { PayoutProvider, SendOutcome } from './provider.js';
+import { type PayoutRecord, payoutRepository as repo } from './repository.js';
+import type { Settlement, SettleOutcome } from './settlement.js';
+import type { PayoutProviderName } from './tables.js';
+
+export interface Actor {
+  id: string;
+  origin: RequestOrigin;
+}
+
+export interface DecisionDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  holds: Holds;
+  settlement: Settlement;
+  providers: Record<PayoutProviderName, PayoutProvider>;
+}
+
+export interface DecisionResult {
+  payout: PayoutRecord;
+  /** Set when the provider could not be reached: the payout stays approved and is sent again later. */
+  sendError?: string;
+}
+
+const ERROR_LIMIT = 500;
+
+function describe(error: unknown): string {
+  if (isAppError(error)) return `${error.code}: ${error.message}`.slice(0, ERROR_LIMIT);
+  const text = error instanceof Error ? error.message : JSON.stringify(error);
+  return (text ?? 'unknown error').slice(0, ERROR_LIMIT);
+}
+
+export function createPayoutDecisions({ db, clock, logger, holds, settlement, providers }: DecisionDeps) {
+  const kysely = pairlyDb(db);
+  const transaction = <T>(work: (trx: Transaction<PairlySchema>) => Promise<T>) =>
+    withTransaction(db as Database<PairlySchema>, work);
+
+  const audit = (trx: Transaction<PairlySchema>, actor: Actor, entry: Omit<AuditEntry, 'actorId'>) =>
+    recordAudit(trx as unknown as Transaction<IdentitySchema>, clock, actor.origin, {
+      actorId: actor.id,
+      ...entry,
+    });
+
+  /** The payout finance acts on: 404 when unknown, 403 when it is the actor's own. */
+  async function decidable(actor: Actor, payoutId: string): Promise<PayoutRecord> {
+    const payout = await repo.find(kysely, payoutId);
+    if (!payout) throw payoutNotFound();
+    if (payout.creator_id === actor.id) throw selfApproval();
+    return payout;
+  }
+
+  async function recordSent(payout: PayoutRecord, outcome: SendOutcome): Promise<PayoutRecord> {
+    await repo.recordSendAttempt(kysely, payout.id, null, clock.now());
+    if (outcome.status === 'pending') {
+      const processing = await repo.transition(kysely, payout.id, ['approved'], {
+        status: 'processing',
+        provider_payout_id: outcome.providerPayoutId,
+        updated_at: clock.now(),
+      });
+      // Not approved any more: a webhook settled it first.
+      return processing ?? ((await repo.find(kysely, payout.id)) as PayoutRecord);
+    }
+    const settled = await transaction((trx) =>
+      settlement.settleWithin(trx, payout.id, {
+        outcome: outcome.status as SettleOutcome,
+        providerPayoutId: outcome.providerPayoutId,
+        failureReason: outcome.failureReason,
+        settledBy: 'provider',
+      }),
+    );
+    return settled.payout;
+  }
+
+  /** Sends an approved payout through its provider, with the payout id as the idempotency key. */
+  async function send(payout: PayoutRecord): Promise<DecisionResult> {
+    const provider = providers[payout.provider];
+    let outcome: SendOutcome;
+    try {
+      outcome = await provider.send({
+        id: payout.id,
+        creatorId: payout.creator_id,
+        amount: payout.amount,
+        currency: payout.currency,
+        destinationAccountId: payout.destination_account_id,
+      });
+    } catch (error) {
+      const sendError = describe(error);
+      await repo.recordSendAttempt(kysely, payout.id, sendError, clock.now());
+      logger.warn(
+        { event: 'payout_send_failed', payoutId: payout.id, provider: payout.provider, err: error },
+        'payout could not be sent; it stays approved and is sent again later',
+      );
+      return { payout: (await repo.find(kysely, payout.id)) as PayoutRecord, sendError };
+    }
+    return { payout: await recordSent(payout, outcome) };
+  }
+
+  return {
+    /**
+     * Approves a requested payout and sends it; approving an approved payout (one an outage left
+     * unsent) sends it again with the same key. Anything further along is a 409.
+     */
+    async approve(actor: Actor, payoutId: string): Promise<DecisionResult> {
+      const payout = await decidable(actor, payoutId);
+      if (payout.status !== 'requested' && payout.status !== 'approved') {
+        throw payoutNotInState(payout.status, 'approved');
+      }
+      const approved = await transaction(async (trx) => {
+        const now = clock.now();
+        const row =
+          payout.status === 'requested'
+            ? await repo.transition(trx, payoutId, ['requested'], {
+                status: 'approved',
+                decided_by: actor.id,
+                decided_at: now,
+                updated_at: now,
+              })
+            : await repo.find(trx, payoutId);
+        if (row?.status !== 'approved') {
+          const current = row ?? (await repo.find(trx, payoutId));
+          throw payoutNotInState(current?.status ?? payout.status, 'approved');
+        }
+        await audit(trx, actor, {
+          action: payout.status === 'requested' ? 'payouts.approve' : 'payouts.resend',
+          targetType: 'payout',
+          targetId: payoutId,
+          before: { status: payout.status },
+          after: {
+            status: 'approved',
+            creatorId: row.creator_id,
+            credits: row.credits,
+            amount: row.amount,
+            currency: row.currency,
+            provider: row.provider,
+          },
+        });
+        return row;
+      });
+      return send(approved);
+    },
+
+    /** Rejects a requested payout with a reason; its hold goes back to the creator's earnings once. */
+    async reject(actor: Actor, payoutId: string, reason: string): Promise<PayoutRecord> {
+      const payout = await decidable(actor, payoutId);
+      return transaction(async (trx) => {
+        const now = clock.now();
+        const rejected = await repo.transition(trx, payoutId, ['requested'], {
+          status: 'rejected',
+          decided_by: actor.id,
+          decided_at: now,
+          decision_reason: reason,
+          settled_at: now,
+          updated_at: now,
+        });
+        if (!rejected) {
+          const current = await repo.find(trx, payoutId);
+          throw payoutNotInState(current?.status ?? payout.status, 'rejected');
+        }
+        await holds.releaseWithin(trx, { holdId: rejected.hold_id, ownerId: null });
+        await audit(trx, actor, {
+          action: 'payouts.reject',
+          targetType: 'payout',
+          targetId: payoutId,
+          before: { status: 'requested' },
+          after: { status: 'rejected', reason, creatorId: rejected.creator_id, credits: rejected.credits },
+        });
+        return rejected;
+      });
+    },
+
+    /**
+     * Finance confirms a sent payout by hand (paid with the bank's reference, or failed): settled
+     * exactly once like a provider answer; a payout already settled (by a webhook, say) is a 409.
+     */
+    async confirm(
+      actor: Actor,
+      payoutId: string,
+      input: { outcome: SettleOutcome; reference: string; note?: string | undefined },
+    ): Promise<PayoutRecord> {
+      const payout = await decidable(actor, payoutId);
+      return transaction(async (trx) => {
+        const settled = await settlement.settleWithin(trx, payoutId, {
+          outcome: input.outcome,
+          failureReason: input.outcome === 'failed' ? (input.note ?? 'confirmed failed by finance') : null,
+          settledBy: actor.id,
+          reference: input.reference,
+          ...(input.note !== undefined && { note: input.note }),
+        });
+        // Already settled either way (or never sent): a 409, and the rollback drops any late mark.
+        if (settled.result !== 'settled')
+          throw payoutNotInState(settled.payout.status, `confirmed ${input.outcome}`);
+        await audit(trx, actor, {
+          action: 'payouts.confirm',
+          targetType: 'payout',
+          targetId: payoutId,
+          before: { status: payout.status },
+          after: {
+            status: input.outcome,
+            reference: input.reference,
+            note: input.note ?? null,
+            creatorId: settled.payout.creator_id,
+            credits: settled.payout.credits,
+          },
+        });
+        return settled.payout;
+      });
+    },
+
+    /** Sends approved payouts an outage left unsent (the retry job); answers how many were sent. */
+    async sendApproved(limit = 50): Promise<{ sent: number; failed: number }> {
+      let sent = 0;
+      let failed = 0;
+      for (const payout of await repo.unsent(kysely, limit)) {
+        const result = await send(payout);
+        if (result.sendError) failed += 1;
+        else sent += 1;
+      }
+      return { sent, failed };
+    },
+  };
+}
+
+export type PayoutDecisions = ReturnType<typeof createPayoutDecisions>;

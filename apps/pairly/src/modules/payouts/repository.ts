@@ -1,0 +1,166 @@
+// Owns the SQL of payouts: payout rows and their conditional status changes (the one guard of the
+// state machine: UPDATE ... WHERE status IN (...) RETURNING, no row means another change won),
+// destinations, listings with a keyset cursor, and the sums the balance shows. Plain rows out; no
+// rules here. Every function takes the Kysely handle to run on: the app's, or a transaction's.
+import type { Kysely, Transaction } from 'kysely';
+import type { PairlySchema } from '../../db.js';
+import type { DestinationProvider, PayoutRow, PayoutStatus } from './tables.js';
+
+type Db = Kysely<PairlySchema> | Transaction<PairlySchema>;
+export type PayoutRecord = Omit<PayoutRow, 'send_attempts'> & { send_attempts: number };
+export type PayoutInsert = Omit<PayoutRow, 'send_attempts'>;
+export type PayoutChanges = Partial<Omit<PayoutRow, 'id' | 'creator_id' | 'send_attempts'>>;
+
+/** Payouts whose hold is still pending: requested, approved or being processed. */
+export const OPEN_STATUSES: readonly PayoutStatus[] = ['requested', 'approved', 'processing'];
+
+export interface ListFilters {
+  creatorId?: string | undefined;
+  status?: PayoutStatus | undefined;
+  limit: number;
+  /** The last payout of the previous page: newest first, so everything requested before it. */
+  after?: { requestedAt: Date; id: string } | undefined;
+}
+
+export const payoutRepository = {
+  async insert(db: Db, row: PayoutInsert): Promise<PayoutRecord> {
+    return (await db
+      .insertInto('payouts')
+      .values(row)
+      .returningAll()
+      .executeTakeFirstOrThrow()) as PayoutRecord;
+  },
+
+  async find(db: Db, id: string, creatorId?: string): Promise<PayoutRecord | undefined> {
+    return (await db
+      .selectFrom('payouts')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(creatorId !== undefined, (q) => q.where('creator_id', '=', creatorId as string))
+      .executeTakeFirst()) as PayoutRecord | undefined;
+  },
+
+  async findByProviderPayout(db: Db, provider: string, providerPayoutId: string) {
+    return (await db
+      .selectFrom('payouts')
+      .selectAll()
+      .where('provider', '=', provider as PayoutRow['provider'])
+      .where('provider_payout_id', '=', providerPayoutId)
+      .executeTakeFirst()) as PayoutRecord | undefined;
+  },
+
+  /** Changes the payout only while its status is one of `from`; undefined when another change won. */
+  async transition(
+    db: Db,
+    id: string,
+    from: readonly PayoutStatus[],
+    changes: PayoutChanges,
+  ): Promise<PayoutRecord | undefined> {
+    return (await db
+      .updateTable('payouts')
+      .set(changes)
+      .where('id', '=', id)
+      .where('status', 'in', [...from])
+      .returningAll()
+      .executeTakeFirst()) as PayoutRecord | undefined;
+  },
+
+  async recordSendAttempt(db: Db, id: string, error: string | null, now: Date): Promise<void> {
+    await db
+      .updateTable('payouts')
+      .set((eb) => ({ send_attempts: eb('send_attempts', '+', 1), last_send_error: error, updated_at: now }))
+      .where('id', '=', id)
+      .execute();
+  },
+
+  async list(db: Db, filters: ListFilters): Promise<PayoutRecord[]> {
+    const { after } = filters;
+    return (await db
+      .selectFrom('payouts')
+      .selectAll()
+      .$if(filters.creatorId !== undefined, (q) => q.where('creator_id', '=', filters.creatorId as string))
+      .$if(filters.status !== undefined, (q) => q.where('status', '=', filters.status as PayoutStatus))
+      .$if(after !== undefined, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('requested_at', '<', (after as { requestedAt: Date }).requestedAt),
+            eb.and([
+              eb('requested_at', '=', (after as { requestedAt: Date }).requestedAt),
+              eb('id', '<', (after as { id: string }).id),
+            ]),
+          ]),
+        ),
+      )
+      .orderBy('requested_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filters.limit)
+      .execute()) as PayoutRecord[];
+  },
+
+  /** Approved payouts not yet sent (an outage on approve), oldest first: the retry job's work. */
+  async unsent(db: Db, limit: number): Promise<PayoutRecord[]> {
+    return (await db
+      .selectFrom('payouts')
+      .selectAll()
+      .where('status', '=', 'approved')
+      .orderBy('decided_at')
+      .limit(limit)
+      .execute()) as PayoutRecord[];
+  },
+
+  /** Credits held by the creator's open payouts. */
+  async heldCredits(db: Db, creatorId: string): Promise<number> {
+    const row = await db
+      .selectFrom('payouts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('credits'), eb.lit(0)).as('held'))
+      .where('creator_id', '=', creatorId)
+      .where('status', 'in', [...OPEN_STATUSES])
+      .executeTakeFirst();
+    return Number(row?.held ?? 0);
+  },
+
+  async earningsBalance(db: Db, creatorId: string): Promise<number> {
+    const row = await db
+      .selectFrom('credit_accounts')
+      .select('balance')
+      .where('owner_id', '=', creatorId)
+      .where('kind', '=', 'earnings')
+      .executeTakeFirst();
+    return Number(row?.balance ?? 0);
+  },
+
+  async destination(db: Db, creatorId: string, provider: DestinationProvider) {
+    return db
+      .selectFrom('payout_destinations')
+      .selectAll()
+      .where('creator_id', '=', creatorId)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+  },
+
+  async destinations(db: Db, creatorId: string) {
+    return db
+      .selectFrom('payout_destinations')
+      .selectAll()
+      .where('creator_id', '=', creatorId)
+      .orderBy('provider')
+      .execute();
+  },
+
+  async saveDestination(
+    db: Db,
+    row: { creator_id: string; provider: DestinationProvider; account_id: string; updated_at: Date },
+  ) {
+    return db
+      .insertInto('payout_destinations')
+      .values(row)
+      .onConflict((conflict) =>
+        conflict.columns(['creator_id', 'provider']).doUpdateSet({
+          account_id: row.account_id,
+          updated_at: row.updated_at,
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+};

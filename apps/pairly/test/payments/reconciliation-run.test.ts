@@ -1,0 +1,223 @@
+// Reconciliation for finance: a payment the webhooks missed is granted through the same exactly-once
+// path (finding missing_grant, repaired) and a rerun grants nothing more; a refund the webhooks missed
+// is reversed (missing_reversal; Razorpay per refund, Stripe on the running total); a grant the provider does not know becomes an open
+// unknown_to_provider finding that finance resolves once (audited). Runs count what they saw; bad
+// periods and providers are 4xx naming the field; only finance may run or resolve.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp, type TestUser } from '../support/pairly-client.js';
+import {
+  auditRows,
+  balance,
+  entries,
+  expectDelivered,
+  paidRazorpay,
+  paidStripe,
+} from './reversals-support.js';
+import {
+  order,
+  type PaymentsTestEnv,
+  payStripe,
+  startPaymentsApp,
+  stripeDelivery,
+  stripeOrderBody,
+} from './support.js';
+
+let env: PaymentsTestEnv;
+let finance: TestUser;
+
+beforeAll(async () => {
+  env = await startPaymentsApp();
+  finance = await signUp(env.t, 'finance');
+});
+afterAll(() => env?.close());
+
+const HOUR = 3_600_000;
+
+function period(extra: Record<string, unknown> = {}) {
+  const now = env.t.clock.now().getTime();
+  return { from: new Date(now - HOUR).toISOString(), to: new Date(now + HOUR).toISOString(), ...extra };
+}
+
+const run = (user: TestUser, body: Record<string, unknown>) =>
+  env.t.app.inject({
+    method: 'POST',
+    url: '/admin/payments/reconciliation',
+    headers: user.headers,
+    payload: body,
+  });
+
+interface FindingJson {
+  id: string;
+  kind: string;
+  status: string;
+  providerObjectId: string;
+  orderId: string | null;
+}
+
+async function findings(status: string): Promise<FindingJson[]> {
+  const response = await env.t.app.inject({
+    method: 'GET',
+    url: `/admin/payments/reconciliation/findings?status=${status}`,
+    headers: finance.headers,
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().items;
+}
+
+describe('reconciliation', () => {
+  it('repairs a Stripe payment the webhooks missed, exactly once however often it runs', async () => {
+    const fan = await signUp(env.t, 'fan');
+    const created = await order(env, fan, stripeOrderBody('popular'));
+    const paid = payStripe(env, created); // no event is delivered
+    expect((await balance(env, fan)).spendable).toBe(0);
+
+    const first = await run(finance, period({ provider: 'stripe' }));
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().run).toMatchObject({ status: 'completed', repaired: 1, trigger: 'finance' });
+    expect(first.json().findings).toContainEqual(
+      expect.objectContaining({
+        kind: 'missing_grant',
+        status: 'repaired',
+        providerObjectId: paid.paymentIntent.id,
+      }),
+    );
+    expect((await balance(env, fan)).spendable).toBe(550);
+
+    const again = await run(finance, period({ provider: 'stripe' }));
+    expect(again.json().run).toMatchObject({ repaired: 0 });
+    expect(again.json().run.matched).toBeGreaterThanOrEqual(1);
+    // The webhook arriving late changes nothing either.
+    for (const event of paid.events) await expectDelivered(env, event);
+    expect(await entries(env, fan.id, 'purchase')).toEqual([550]);
+    const repaired = (await findings('repaired')).filter((f) => f.providerObjectId === paid.paymentIntent.id);
+    expect(repaired).toHaveLength(1);
+    expect((await auditRows(env, 'payments.reconciliation_run')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reverses a Razorpay refund the webhooks missed, once', async () => {
+    const fan = await signUp(env.t, 'fan');
+    const paid = await paidRazorpay(env, fan, 'starter'); // 100 credits
+    const refund = env.razorpay.refundPayment(paid.paymentId); // refund.processed never delivered
+    const first = await run(finance, period({ provider: 'razorpay' }));
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().findings).toContainEqual(
+      expect.objectContaining({ kind: 'missing_reversal', status: 'repaired', providerObjectId: refund.id }),
+    );
+    expect((await balance(env, fan)).spendable).toBe(0);
+    await run(finance, period({ provider: 'razorpay' }));
+    expect(await entries(env, fan.id, 'purchase_reversal')).toEqual([100]);
+  });
+
+  it('reverses a Stripe partial refund the webhooks missed, on the running total, once', async () => {
+    const fan = await signUp(env.t, 'fan');
+    const paid = await paidStripe(env, fan, 'popular'); // 550 credits, 999 cents
+    const { refund } = env.stripe.refundCharge(paid.chargeId, 333); // charge.refunded never delivered
+    const first = await run(finance, period({ provider: 'stripe' }));
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().findings).toContainEqual(
+      expect.objectContaining({ kind: 'missing_reversal', status: 'repaired', providerObjectId: refund.id }),
+    );
+    await run(finance, period({ provider: 'stripe' }));
+    // The webhook arriving late finds the running total already reversed.
+    await expectDelivered(
+      env,
+      stripeDelivery(env, { type: 'charge.refunded', object: env.stripe.charges.get(paid.chargeId) }),
+    );
+    expect(await entries(env, fan.id, 'purchase_reversal')).toEqual([183]);
+    expect((await balance(env, fan)).spendable).toBe(550 - 183);
+  });
+
+  it('reports a grant the provider does not know; finance resolves it once, audited', async () => {
+    const fan = await signUp(env.t, 'fan');
+    const created = await order(env, fan, stripeOrderBody('starter'));
+    // A payment_intent.succeeded for a PaymentIntent Stripe never had (say a test-mode event replayed).
+    const ghost = {
+      id: `pi_ghost${Date.now()}`,
+      object: 'payment_intent',
+      amount: created.amount,
+      amount_received: created.amount,
+      currency: 'usd',
+      status: 'succeeded',
+      metadata: { orderId: created.id },
+    };
+    await expectDelivered(
+      env,
+      stripeDelivery(env, { type: 'payment_intent.succeeded', object: ghost }),
+      'processed',
+    );
+    expect((await balance(env, fan)).spendable).toBe(100);
+
+    const first = await run(finance, period({ provider: 'stripe' }));
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().run.open).toBeGreaterThanOrEqual(1);
+    await run(finance, period({ provider: 'stripe' }));
+    const open = (await findings('open')).filter((f) => f.providerObjectId === ghost.id);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ kind: 'unknown_to_provider', orderId: created.id });
+    const findingId = open[0]?.id as string;
+
+    const resolveAs = (user: TestUser, body: Record<string, unknown>) =>
+      env.t.app.inject({
+        method: 'POST',
+        url: `/admin/payments/reconciliation/findings/${findingId}/resolve`,
+        headers: user.headers,
+        payload: body,
+      });
+    for (const role of ['fan', 'creator', 'admin', 'readonly'] as const) {
+      const refused = await resolveAs(await signUp(env.t, role), { resolution: 'accepted', note: 'x' });
+      expect(refused.statusCode, role).toBe(403);
+    }
+    const bad = await resolveAs(finance, { resolution: 'whatever', note: 'x' });
+    expect(bad.statusCode).toBe(400);
+    const done = await resolveAs(finance, { resolution: 'provider_error', note: 'Test-mode replay.' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({
+      status: 'resolved',
+      resolution: 'provider_error',
+      resolvedBy: finance.id,
+    });
+    const twice = await resolveAs(finance, { resolution: 'accepted', note: 'again' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('finding_not_open');
+    const audit = (await auditRows(env, 'payments.finding_resolved')).filter(
+      (row) => row.target_id === findingId,
+    );
+    expect(audit).toHaveLength(1);
+    // A resolved finding stays resolved on the next run.
+    await run(finance, period({ provider: 'stripe' }));
+    expect((await findings('open')).some((f) => f.providerObjectId === ghost.id)).toBe(false);
+  });
+
+  it('refuses bad periods and providers naming the field, and anyone but finance', async () => {
+    const now = env.t.clock.now().getTime();
+    const backwards = await run(finance, {
+      from: new Date(now).toISOString(),
+      to: new Date(now - HOUR).toISOString(),
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json()).toMatchObject({ code: 'invalid_period' });
+    expect(backwards.json().errors.map((e: { path: string }) => e.path)).toContain('/body/to');
+    const tooLong = await run(finance, {
+      from: new Date(now - 40 * 24 * HOUR).toISOString(),
+      to: new Date(now).toISOString(),
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().code).toBe('invalid_period');
+    const unknown = await run(finance, period({ provider: 'paypal' }));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors.map((e: { path: string }) => e.path)).toContain('/body/provider');
+    const notDate = await run(finance, period({ from: 'yesterday' }));
+    expect(notDate.statusCode).toBe(400);
+    for (const role of ['fan', 'admin', 'readonly'] as const) {
+      expect((await run(await signUp(env.t, role), period())).statusCode, role).toBe(403);
+    }
+    const admin = await signUp(env.t, 'admin');
+    const runs = await env.t.app.inject({
+      method: 'GET',
+      url: '/admin/payments/reconciliation/runs',
+      headers: admin.headers,
+    });
+    expect(runs.statusCode).toBe(200);
+    expect(runs.json().items.length).toBeGreaterThan(0);
+  });
+});
