@@ -13,12 +13,17 @@ import {
 } from '@app/platform';
 import { registerApplicationRoutes } from './modules/applications/routes.js';
 import { createApplicationService } from './modules/applications/service.js';
+import { AI_SECRETS, AI_SETTINGS, createAssessmentAi } from './modules/assessments/ai.js';
+import { registerAssessments } from './modules/assessments/register.js';
 import { createBilling, registerBillingRoutes } from './modules/billing/index.js';
 import { BILLING_SECRETS, BILLING_SETTINGS } from './modules/billing/settings.js';
 import { registerCandidateRoutes } from './modules/candidates/routes.js';
 import { createCandidateService } from './modules/candidates/service.js';
 import { hiringAccessPolicy } from './modules/identity/access-policy.js';
 import type { IngestionOptions } from './modules/ingestion/index.js';
+import { registerInvitations } from './modules/invitations/register.js';
+import { createInvitationTokens } from './modules/invitations/service.js';
+import { INVITATION_SETTINGS } from './modules/invitations/settings.js';
 import { registerJobExpiry } from './modules/jobs/expiry.js';
 import { registerJobRoutes } from './modules/jobs/routes.js';
 import { createJobService } from './modules/jobs/service.js';
@@ -70,8 +75,8 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
       webhookMigrations,
       { scope: 'hiring', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
     ],
-    optionalSecrets: BILLING_SECRETS,
-    optionalSettings: BILLING_SETTINGS,
+    optionalSecrets: [...BILLING_SECRETS, ...AI_SECRETS],
+    optionalSettings: [...BILLING_SETTINGS, ...AI_SETTINGS, ...INVITATION_SETTINGS],
     async registerModules(app, dependencies) {
       const { db, clock, jobs: runner, logger } = dependencies;
       const identity = await createIdentity(dependencies, {
@@ -101,6 +106,18 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
       });
       registerApplicationRoutes(app, identity, { applications });
       registerRankingRoutes(app, identity, createRankingService(db, organisations, candidates, applications));
+      const assessments = {
+        dependencies,
+        identity,
+        organisations,
+        jobs,
+        applications,
+        usage: billing.usage,
+        ai: createAssessmentAi(dependencies),
+        invitationTokens: createInvitationTokens(dependencies),
+      };
+      registerAssessments(app, assessments);
+      registerInvitations(app, assessments);
 
       const ingestion = { ...DEFAULT_INGESTION, ...options.ingestion };
       const scrape = createScrapeService({

@@ -3,9 +3,11 @@
 // platform parses int8 when it is a safe integer).
 import type { Database, IdentitySchema } from '@app/platform';
 import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { AssessmentTables } from './modules/assessments/tables.js';
 import type { PeriodMetric, SubscriptionStatus, TierName } from './modules/billing/types.js';
-// The normalised job vocabulary is the ingestion core's: every origin of a job shares it.
 import type { EmploymentType, SalaryInterval, SourceKind, WorkplaceType } from './modules/ingestion/types.js';
+// The normalised job vocabulary is the ingestion core's: every origin of a job shares it.
+import type { InvitationTables } from './modules/invitations/tables.js';
 
 export type { EmploymentType, SalaryInterval, WorkplaceType };
 export type SkillLevel = 1 | 2 | 3 | 4 | 5;
@@ -186,7 +188,7 @@ export interface HiringTables {
   };
 }
 
-export type HiringSchema = HiringTables & IdentitySchema;
+export type HiringSchema = HiringTables & AssessmentTables & InvitationTables & IdentitySchema;
 export type HiringDb = Kysely<HiringSchema>;
 
 export function hiringDb(db: Database): HiringDb {

@@ -51,7 +51,32 @@ export function toMyApplication(row: ApplicationRow): MyApplication {
   };
 }
 
-export function toSummary(row: ApplicationSummaryRow, applicant: Applicant): ApplicationSummary {
+/** The application's latest scored assessment attempt (shown in the pipeline), or null. */
+export interface AssessmentScore {
+  attemptId: string;
+  assessmentId: string;
+  percent: number;
+  passed: boolean;
+  scoredAt: string;
+}
+
+function assessmentScoreOf(row: ApplicationSummaryRow): AssessmentScore | null {
+  if (row.assessment_attempt_id === null || row.assessment_id === null || row.assessment_scored_at === null) {
+    return null;
+  }
+  return {
+    attemptId: row.assessment_attempt_id,
+    assessmentId: row.assessment_id,
+    percent: row.assessment_percent ?? 0,
+    passed: row.assessment_passed ?? false,
+    scoredAt: row.assessment_scored_at.toISOString(),
+  };
+}
+
+export function toSummary(
+  row: ApplicationSummaryRow,
+  applicant: Applicant,
+): ApplicationSummary & { assessment: AssessmentScore | null } {
   return {
     id: row.id,
     jobId: row.job_id,
@@ -66,6 +91,7 @@ export function toSummary(row: ApplicationSummaryRow, applicant: Applicant): App
     averageRating: roundRating(row.average_rating),
     ratingsCount: row.ratings_count,
     notesCount: row.notes_count,
+    assessment: assessmentScoreOf(row),
   };
 }
 

@@ -26,6 +26,12 @@ export type ApplicationSummaryRow = ApplicationRow & {
   average_rating: number | null;
   ratings_count: number;
   notes_count: number;
+  /** The application's latest scored assessment attempt (assessments/), if any. */
+  assessment_attempt_id: string | null;
+  assessment_id: string | null;
+  assessment_percent: number | null;
+  assessment_passed: boolean | null;
+  assessment_scored_at: Date | null;
 };
 export type HistoryRow = Selectable<HiringTables['hiring_application_stage_history']> & {
   stage_key: string;
@@ -322,10 +328,28 @@ export function createApplicationRepository(db: ApplicationsDb) {
     ): Promise<ApplicationSummaryRow[]> {
       const aggregates = ratingAggregates(sql.ref('a.id'));
       let query = applications()
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('hiring_assessment_attempts as t')
+              .select(['t.id', 't.assessment_id', 't.percent', 't.passed', 't.scored_at'])
+              .whereRef('t.application_id', '=', 'a.id')
+              .where('t.status', '=', 'scored')
+              .orderBy('t.scored_at', 'desc')
+              .orderBy('t.id', 'desc')
+              .limit(1)
+              .as('latest'),
+          (join) => join.onTrue(),
+        )
         .select([
           aggregates.average.as('average_rating'),
           aggregates.ratings.as('ratings_count'),
           aggregates.notes.as('notes_count'),
+          'latest.id as assessment_attempt_id',
+          'latest.assessment_id as assessment_id',
+          'latest.percent as assessment_percent',
+          'latest.passed as assessment_passed',
+          'latest.scored_at as assessment_scored_at',
         ])
         .where('a.job_id', '=', jobId);
       if (stageKey !== undefined) query = query.where('s.key', '=', stageKey);

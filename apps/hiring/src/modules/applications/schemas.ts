@@ -173,6 +173,17 @@ export const Applicant = Type.Object({
 });
 export type Applicant = Static<typeof Applicant>;
 
+const AssessmentScore = Type.Object(
+  {
+    attemptId: Uuid,
+    assessmentId: Uuid,
+    percent: Type.Number(),
+    passed: Type.Boolean(),
+    scoredAt: DateTime,
+  },
+  { description: 'The latest scored assessment attempt of an invitation that named this application' },
+);
+
 export const ApplicationSummary = Type.Object({
   id: Uuid,
   jobId: Uuid,
@@ -187,6 +198,7 @@ export const ApplicationSummary = Type.Object({
   averageRating: Nullable(Type.Number()),
   ratingsCount: Type.Integer(),
   notesCount: Type.Integer(),
+  assessment: Type.Optional(Nullable(AssessmentScore)),
 });
 export type ApplicationSummary = Static<typeof ApplicationSummary>;
 export const ApplicationSummaryPage = Type.Object({
