@@ -31,7 +31,9 @@ import {
   type UserModel,
 } from './ledger-model.js';
 
-const RUNS = Number(process.env.LEDGER_RUNS ?? 24);
+// 12 runs in every suite (a fresh random seed each time, so CI runs add up); LEDGER_RUNS=24 or more
+// for a longer search.
+const RUNS = Number(process.env.LEDGER_RUNS ?? 12);
 const COMMANDS = 450;
 const MINUTE = 60_000;
 const GRANTED_FROM: Record<GrantSource, SystemAccount> = {
@@ -354,7 +356,7 @@ describe('credits ledger against a reference model', () => {
     const summary = [...tally].sort(([a], [b]) => a.localeCompare(b)).map(([what, n]) => `${what}: ${n}`);
     console.info(`${summary.join(', ')}; lots expired: ${(rows[0] as { n: number }).n}`);
     const sent = [...tally.values()].reduce((sum, n) => sum + n, 0);
-    if (RUNS >= 24) expect(sent).toBeGreaterThanOrEqual(10_000);
+    if (RUNS >= 12) expect(sent).toBeGreaterThanOrEqual(5_000);
   }, 180_000);
 });
 

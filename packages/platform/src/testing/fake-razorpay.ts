@@ -5,9 +5,17 @@
 // same payout). It authenticates HTTP Basic key_id:key_secret, logs every request, fails on demand
 // (`down`, `failNext`), and `signedEvent` builds webhook deliveries signed as Razorpay signs them.
 // The account itself: fake-razorpay/state.ts; wire format: fake-razorpay/wire.ts.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Clock, systemClock } from '../time/clock.js';
+import {
+  type Answer,
+  createFaults,
+  faultAnswer,
+  listenFake,
+  type OutageMode,
+  orUndefinedOn,
+  readBody,
+} from './fake-http-server.js';
 import {
   type RazorpayEventEntities,
   type RazorpaySignedEvent,
@@ -63,7 +71,7 @@ export interface FakeRazorpayRequest {
 }
 
 /** How a fake that is down fails: a 503 SERVER_ERROR, or the connection reset with no answer. */
-export type RazorpayOutageMode = 'error_503' | 'socket_destroyed';
+export type RazorpayOutageMode = OutageMode;
 
 export interface FakeRazorpay {
   /** The origin to point the SDK at (`razorpay.api.rq.defaults.baseURL = url`), e.g. `http://127.0.0.1:41234`. */
@@ -107,21 +115,6 @@ export interface FakeRazorpayOptions {
   keySecret?: string;
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function parseBody(text: string, contentType: string | undefined): Json {
   if (text === '') return {};
   if (contentType?.includes('application/x-www-form-urlencoded')) {
@@ -159,8 +152,7 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
   const state = createFakeRazorpayState(clock);
   const requests: FakeRazorpayRequest[] = [];
   const payoutKeys = new Map<string, { fingerprint: string; answer: Answer }>();
-  const injected: Array<{ status: number; retryAfterSeconds?: number }> = [];
-  let outage: RazorpayOutageMode | null = null;
+  const faults = createFaults<{ retryAfterSeconds?: number }>();
 
   type Handler = (id: string, body: Json, query: URLSearchParams) => unknown;
   const routes: Array<[string, RegExp, Handler]> = [
@@ -242,16 +234,14 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
       replayed: false,
     };
     requests.push(entry);
-    if (outage === 'socket_destroyed') {
+    if (faults.destroysSockets()) {
       request.socket.destroy();
       return;
     }
-    const fault = outage === 'error_503' ? { status: 503 } : injected.shift();
+    const fault = faults.next();
     let answer: Answer;
     if (fault) {
-      answer = answerFor(errorForStatus(fault.status));
-      if (fault.retryAfterSeconds !== undefined)
-        answer.headers = { 'Retry-After': String(fault.retryAfterSeconds) };
+      answer = faultAnswer(fault, answerFor(errorForStatus(fault.status)));
     } else {
       try {
         answer = respond(entry, request, rawBody, url.searchParams);
@@ -264,25 +254,13 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     response.end(JSON.stringify(answer.body));
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      response.writeHead(500, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ error: { code: 'SERVER_ERROR', description: String(error) } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const orUndefined = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (error instanceof FakeRazorpayError) return undefined;
-      throw error;
-    }
-  };
+  const server = await listenFake(handle, (error) => ({
+    error: { code: 'SERVER_ERROR', description: String(error) },
+  }));
+  const orUndefined = orUndefinedOn(FakeRazorpayError);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     keyId,
     keySecret,
     requests,
@@ -297,15 +275,8 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     settlePayout: state.settlePayout,
     addPayment: state.addPayment,
     signedEvent: (event, entities, signing) => razorpaySignedEvent(event, entities, signing, clock.now()),
-    down(on, mode = 'error_503') {
-      outage = on ? mode : null;
-    },
-    failNext(count, status, failure = {}) {
-      for (let index = 0; index < count; index += 1) injected.push({ status, ...failure });
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    down: faults.down,
+    failNext: faults.failNext,
+    close: server.close,
   };
 }

@@ -7,10 +7,18 @@
 // `Idempotent-Replayed: true`; same key, other body: Stripe's 400 idempotency_error), logs every
 // request for assertions, and fails on demand (`down`, `failNext`). `signedEvent` builds webhook
 // deliveries signed with the SDK's own test-header helper. The account itself: fake-stripe/state.ts.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Stripe from 'stripe';
 import { type Clock, systemClock } from '../time/clock.js';
+import {
+  type Answer,
+  createFaults,
+  faultAnswer,
+  listenFake,
+  type OutageMode,
+  orUndefinedOn,
+  readBody,
+} from './fake-http-server.js';
 import type { PaymentIntentSeed } from './fake-stripe/payments.js';
 import {
   createFakeStripeState,
@@ -44,7 +52,7 @@ export interface FakeStripeRequest {
 }
 
 /** How a fake that is down fails: Stripe's 503 api_error, or the connection reset with no answer. */
-export type OutageMode = 'error_503' | 'socket_destroyed';
+export type { OutageMode };
 
 export interface FakeStripe {
   /** Base URL for STRIPE_API_URL, e.g. `http://127.0.0.1:41234`. */
@@ -107,21 +115,6 @@ export interface FakeStripeOptions {
   apiKey?: string;
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function authenticate(header: string | undefined, apiKey: string | undefined): FakeStripeError | null {
   const key = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
   if (key === '') {
@@ -144,9 +137,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const state = createFakeStripeState(options.clock ?? systemClock);
   const requests: FakeStripeRequest[] = [];
   const idempotent = new Map<string, { fingerprint: string; answer: Answer }>();
-  const injected: Array<{ status: number; error?: Partial<StripeErrorBody>; retryAfterSeconds?: number }> =
-    [];
-  let outage: OutageMode | null = null;
+  const faults = createFaults<{ error?: Partial<StripeErrorBody>; retryAfterSeconds?: number }>();
 
   /** The endpoints the fake knows: method, path (group 1: the object id) and what answers. */
   const routes: Array<[string, RegExp, (id: string, params: Params) => unknown]> = [
@@ -204,16 +195,14 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       replayed: false,
     };
     requests.push(entry);
-    if (outage === 'socket_destroyed') {
+    if (faults.destroysSockets()) {
       request.socket.destroy();
       return;
     }
-    const fault = outage === 'error_503' ? { status: 503 } : injected.shift();
+    const fault = faults.next();
     let answer: Answer;
     if (fault) {
-      answer = answerFor(errorForStatus(fault.status, fault.error));
-      if (fault.retryAfterSeconds !== undefined)
-        answer.headers = { 'Retry-After': String(fault.retryAfterSeconds) };
+      answer = faultAnswer(fault, answerFor(errorForStatus(fault.status, fault.error)));
     } else {
       answer = respond(entry, rawBody, request.headers.authorization);
     }
@@ -260,25 +249,13 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     return answer;
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      response.writeHead(500, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify(errorForStatus(500, { message: String(error) }).toJSON()));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const orUndefined = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (error instanceof FakeStripeError) return undefined;
-      throw error;
-    }
-  };
+  const server = await listenFake(handle, (error) =>
+    errorForStatus(500, { message: String(error) }).toJSON(),
+  );
+  const orUndefined = orUndefinedOn(FakeStripeError);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     subscriptions: {
       add: state.addSubscription,
@@ -299,16 +276,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     disputeCharge: state.disputeCharge,
     closeDispute: state.closeDispute,
     reverseTransfer: state.reverseTransfer,
-    down(on, mode = 'error_503') {
-      outage = on ? mode : null;
-    },
-    failNext(count, status, failure = {}) {
-      for (let index = 0; index < count; index += 1) injected.push({ status, ...failure });
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    down: faults.down,
+    failNext: faults.failNext,
+    close: server.close,
   };
 }
 

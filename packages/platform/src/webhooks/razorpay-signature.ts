@@ -8,23 +8,27 @@
 // the past and 5 minutes in the future. Only an authenticated body is parsed (the kernel's strict
 // JSON rules). It must never log or return a secret or a computed signature.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createJsonBodyParser } from '../http/json-body.js';
 import { WebhookRejected } from './errors.js';
+import {
+  configuredSecrets,
+  createdAtFrom,
+  isBoundedText,
+  parseObject,
+  requireSecrets,
+  SHA256_HEX,
+  signedWithAnySecret,
+  toleranceOption,
+} from './signature-parts.js';
 import type { SignatureDocumentation, SignatureScheme, WebhookEvent } from './types.js';
 
 /** 7 days (the dashboard's replay window) and 1 hour of slack. */
 export const RAZORPAY_DEFAULT_TOLERANCE_SECONDS = 7 * 86_400 + 3_600;
 /** How far in the future `created_at` may be (clock skew). */
 const FUTURE_SECONDS = 300;
-const MAX_JSON_DEPTH = 32;
-const MAX_ID_LENGTH = 255;
 const SIGNATURE_HEADER = 'x-razorpay-signature';
 const EVENT_ID_HEADER = 'x-razorpay-event-id';
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
 /** Razorpay event ids are short base-62 strings (`KxT3qYp0Y0R1aB`); allow a little more, never spaces. */
 const EVENT_ID = /^[A-Za-z0-9_.:-]{1,255}$/;
-
-const parseJson = createJsonBodyParser(MAX_JSON_DEPTH);
 
 const documentation: SignatureDocumentation = {
   header: SIGNATURE_HEADER,
@@ -86,23 +90,10 @@ function readEventId(headers: Record<string, string | string[] | undefined>): st
 }
 
 function parseEvent(rawBody: Buffer, id: string): WebhookEvent {
-  let payload: unknown;
-  try {
-    payload = parseJson(rawBody);
-  } catch {
-    throw new WebhookRejected('body_malformed');
-  }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new WebhookRejected('body_malformed');
-  }
-  const { event: type, created_at: created } = payload as Record<string, unknown>;
-  if (typeof type !== 'string' || type.length === 0 || type.length > MAX_ID_LENGTH) {
-    throw new WebhookRejected('body_malformed');
-  }
-  if (typeof created !== 'number' || !Number.isSafeInteger(created) || created < 0) {
-    throw new WebhookRejected('body_malformed');
-  }
-  return { id, type, createdAt: new Date(created * 1000), payload: payload as Record<string, unknown> };
+  const payload = parseObject(rawBody);
+  const { event: type, created_at: created } = payload;
+  if (!isBoundedText(type)) throw new WebhookRejected('body_malformed');
+  return { id, type, createdAt: createdAtFrom(created), payload };
 }
 
 export function razorpaySignatureScheme(options: {
@@ -110,26 +101,22 @@ export function razorpaySignatureScheme(options: {
   /** How old `created_at` may be; default 7 days + 1 h. */
   toleranceSeconds?: number;
 }): SignatureScheme {
-  const secrets = options.secrets.filter((secret) => secret.length > 0);
-  const tolerance = options.toleranceSeconds ?? RAZORPAY_DEFAULT_TOLERANCE_SECONDS;
-  if (!Number.isInteger(tolerance) || tolerance <= 0) {
-    throw new RangeError(`toleranceSeconds must be a positive integer, got ${tolerance}`);
-  }
+  const secrets = configuredSecrets(options.secrets);
+  const tolerance = toleranceOption(options.toleranceSeconds, RAZORPAY_DEFAULT_TOLERANCE_SECONDS);
   const future = Math.min(FUTURE_SECONDS, tolerance);
 
-  const signedWithAnySecret = (rawBody: Buffer, signature: Buffer): boolean =>
-    secrets.some((secret) =>
-      // Both 32 bytes (the header was checked as 64 hex digits), as timingSafeEqual requires.
-      timingSafeEqual(signature, createHmac('sha256', secret).update(rawBody).digest()),
+  const signed = (rawBody: Buffer, signature: Buffer): boolean =>
+    signedWithAnySecret(secrets, [signature], (secret) =>
+      createHmac('sha256', secret).update(rawBody).digest(),
     );
 
   return {
     provider: 'razorpay',
     documentation,
     verify(rawBody, headers, nowSeconds) {
-      if (secrets.length === 0) throw new WebhookRejected('secret_not_configured');
+      requireSecrets(secrets);
       const signature = readSignature(headers);
-      if (!signedWithAnySecret(rawBody, signature)) throw new WebhookRejected('signature_mismatch');
+      if (!signed(rawBody, signature)) throw new WebhookRejected('signature_mismatch');
       const event = parseEvent(rawBody, readEventId(headers));
       const age = nowSeconds - event.createdAt.getTime() / 1000;
       if (age > tolerance || -age > future) throw new WebhookRejected('timestamp_outside_tolerance');
@@ -151,8 +138,7 @@ export function verifyRazorpayCheckoutSignature(input: {
   keySecret: unknown;
 }): boolean {
   const { orderId, paymentId, signature, keySecret } = input;
-  const valid = (value: unknown): value is string =>
-    typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH && !value.includes('|');
+  const valid = (value: unknown): value is string => isBoundedText(value) && !value.includes('|');
   if (!valid(orderId) || !valid(paymentId)) return false;
   if (typeof keySecret !== 'string' || keySecret.length === 0) return false;
   if (typeof signature !== 'string' || !SHA256_HEX.test(signature)) return false;

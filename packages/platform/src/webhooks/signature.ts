@@ -5,21 +5,23 @@
 // a timestamp from the future is as suspicious). Only an authenticated body is parsed, with the
 // kernel's strict JSON rules, so nothing an anonymous sender wrote is ever interpreted.
 // It must never log or return a secret or a computed signature.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createJsonBodyParser } from '../http/json-body.js';
+import { createHmac } from 'node:crypto';
 import { WebhookRejected } from './errors.js';
+import {
+  configuredSecrets,
+  createdAtFrom,
+  isBoundedText,
+  parseObject,
+  requireSecrets,
+  SHA256_HEX,
+  signedWithAnySecret,
+  toleranceOption,
+} from './signature-parts.js';
 import type { SignatureDocumentation, SignatureScheme, WebhookEvent } from './types.js';
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
-// Stripe events nest about ten levels deep; far deeper is not an event.
-const MAX_JSON_DEPTH = 32;
-// The inbox columns' limits (migrations/webhooks/0001_webhook_events.sql).
-const MAX_ID_LENGTH = 255;
 const HEADER = 'stripe-signature';
 const TIMESTAMP = /^\d{1,15}$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
-
-const parseJson = createJsonBodyParser(MAX_JSON_DEPTH);
 
 const documentation: SignatureDocumentation = {
   header: HEADER,
@@ -77,49 +79,31 @@ function readHeader(headers: Record<string, string | string[] | undefined>): Sig
 }
 
 function parseEvent(rawBody: Buffer): WebhookEvent {
-  let payload: unknown;
-  try {
-    payload = parseJson(rawBody);
-  } catch {
-    throw new WebhookRejected('body_malformed');
-  }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new WebhookRejected('body_malformed');
-  }
-  const { id, type, created } = payload as Record<string, unknown>;
-  const validText = (text: unknown): text is string =>
-    typeof text === 'string' && text.length > 0 && text.length <= MAX_ID_LENGTH;
-  if (!validText(id) || !validText(type)) throw new WebhookRejected('body_malformed');
-  if (typeof created !== 'number' || !Number.isSafeInteger(created) || created < 0) {
-    throw new WebhookRejected('body_malformed');
-  }
-  return { id, type, createdAt: new Date(created * 1000), payload: payload as Record<string, unknown> };
+  const payload = parseObject(rawBody);
+  const { id, type, created } = payload;
+  if (!isBoundedText(id) || !isBoundedText(type)) throw new WebhookRejected('body_malformed');
+  return { id, type, createdAt: createdAtFrom(created), payload };
 }
 
 export function stripeSignatureScheme(options: {
   secrets: string[];
   toleranceSeconds?: number;
 }): SignatureScheme {
-  const secrets = options.secrets.filter((secret) => secret.length > 0);
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  if (!Number.isInteger(tolerance) || tolerance <= 0) {
-    throw new RangeError(`toleranceSeconds must be a positive integer, got ${tolerance}`);
-  }
+  const secrets = configuredSecrets(options.secrets);
+  const tolerance = toleranceOption(options.toleranceSeconds, DEFAULT_TOLERANCE_SECONDS);
 
-  const signedWithAnySecret = (rawBody: Buffer, { timestamp, signatures }: SignatureHeader): boolean =>
-    secrets.some((secret) => {
-      const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
-      // Every candidate is 32 bytes (checked as 64 hex digits), as timingSafeEqual requires.
-      return signatures.some((candidate) => timingSafeEqual(candidate, expected));
-    });
+  const signed = (rawBody: Buffer, { timestamp, signatures }: SignatureHeader): boolean =>
+    signedWithAnySecret(secrets, signatures, (secret) =>
+      createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest(),
+    );
 
   return {
     provider: 'stripe',
     documentation,
     verify(rawBody, headers, nowSeconds) {
-      if (secrets.length === 0) throw new WebhookRejected('secret_not_configured');
+      requireSecrets(secrets);
       const header = readHeader(headers);
-      if (!signedWithAnySecret(rawBody, header)) throw new WebhookRejected('signature_mismatch');
+      if (!signed(rawBody, header)) throw new WebhookRejected('signature_mismatch');
       // Checked after the signature, as Stripe does: only a genuine but stale (or early) delivery
       // is told about time, which is what an operator needs to spot a skewed clock or a replay.
       if (Math.abs(nowSeconds - Number(header.timestamp)) > tolerance) {

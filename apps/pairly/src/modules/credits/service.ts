@@ -85,6 +85,15 @@ export interface MessageChargePlan {
 
 export type GrantSource = 'purchase' | 'promotion' | 'refund';
 
+/** What `add` and `addWithin` grant. */
+export interface AddInput {
+  userId: string;
+  amount: number;
+  source: GrantSource;
+  expiresAt?: Date;
+  memo?: Record<string, unknown>;
+}
+
 export interface Receipt {
   operationId: string;
   transfers: Array<{ id: number; kind: string; amount: number }>;
@@ -106,6 +115,16 @@ const GRANT_SOURCES: Record<GrantSource, SystemAccount> = {
   promotion: 'promotions',
   refund: 'refunds',
 };
+
+/** The one leg of a grant: from the source's system account to the user's spendable account. */
+const grantLeg = (input: AddInput, to: string): Leg => ({
+  debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
+  credit: to,
+  amount: input.amount,
+  kind: input.source,
+  ...(input.memo && { memo: input.memo }),
+  ...(input.expiresAt && { expiresAt: input.expiresAt }),
+});
 
 export function invalidAmount(field: string, detail: string): AppError {
   return new AppError({
@@ -269,16 +288,7 @@ export function createCreditsService(
     checkAmount,
 
     /** Credits a user's spendable account from a purchase, a promotion or a refund, optionally expiring. */
-    async add(
-      context: OperationContext,
-      input: {
-        userId: string;
-        amount: number;
-        source: GrantSource;
-        expiresAt?: Date;
-        memo?: Record<string, unknown>;
-      },
-    ): Promise<OperationResult<Receipt>> {
+    async add(context: OperationContext, input: AddInput): Promise<OperationResult<Receipt>> {
       checkAmount(input.amount);
       const to = await accountOf(input.userId, 'spendable');
       return post(
@@ -288,16 +298,7 @@ export function createCreditsService(
         to,
         // An expiresAt in the past is refused by credits_run once the key is known to be new, so a
         // replay after the date still returns the first result (ledger.property.test.ts).
-        [
-          {
-            debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
-            credit: to,
-            amount: input.amount,
-            kind: input.source,
-            ...(input.memo && { memo: input.memo }),
-            ...(input.expiresAt && { expiresAt: input.expiresAt }),
-          },
-        ],
+        [grantLeg(input, to)],
         201,
       );
     },
@@ -311,29 +312,14 @@ export function createCreditsService(
     async addWithin(
       trx: Transaction<PairlySchema>,
       context: Pick<OperationContext, 'scope' | 'idempotencyKey'>,
-      input: {
-        userId: string;
-        amount: number;
-        source: GrantSource;
-        expiresAt?: Date;
-        memo?: Record<string, unknown>;
-      },
+      input: AddInput,
     ): Promise<OperationResult<Receipt>> {
       checkAmount(input.amount);
       const to = await accountWithin(trx, input.userId, 'spendable');
       return posting.runWithin(
         trx,
         { scope: context.scope, key: context.idempotencyKey, operation: 'add', params: input },
-        [
-          {
-            debit: SYSTEM_ACCOUNTS[GRANT_SOURCES[input.source]],
-            credit: to,
-            amount: input.amount,
-            kind: input.source,
-            ...(input.memo && { memo: input.memo }),
-            ...(input.expiresAt && { expiresAt: input.expiresAt }),
-          },
-        ],
+        [grantLeg(input, to)],
         201,
         (operationId, transfers) => receipt(operationId, transfers, to),
       );

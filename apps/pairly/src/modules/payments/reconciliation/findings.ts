@@ -15,8 +15,8 @@ import {
 import type { Selectable, Transaction } from 'kysely';
 import type { PairlySchema } from '../../../db.js';
 import type { PaymentProvider } from '../event-router.js';
+import { afterCursor, decodeCursor, PAGE_DEFAULT, pageOf } from '../paging.js';
 import type { FindingKind, FindingResolution, FindingStatus, ReversalTables } from '../reversal-tables.js';
-import { decodeCursor, encodeCursor } from '../reversals/reviews.js';
 
 type FindingRow = Selectable<ReversalTables['payment_reconciliation_findings']>;
 type RunRow = Selectable<ReversalTables['payment_reconciliation_runs']>;
@@ -109,8 +109,6 @@ const findingNotOpen = (status: string) =>
     code: 'finding_not_open',
     detail: `This finding is ${status}: only an open finding can be resolved.`,
   });
-
-const PAGE_DEFAULT = 50;
 
 export function createFindingStore(db: Database, clock: Clock) {
   const pairly = db as unknown as Database<PairlySchema>;
@@ -238,21 +236,8 @@ export function createFindingStore(db: Database, clock: Clock) {
         .orderBy('created_at')
         .orderBy('id')
         .limit(limit + 1);
-      if (after) {
-        select = select.where((eb) =>
-          eb.or([
-            eb('created_at', '>', after.at),
-            eb.and([eb('created_at', '=', after.at), eb('id', '>', after.id)]),
-          ]),
-        );
-      }
-      const rows = await select.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(presentFinding),
-        nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
-      };
+      if (after) select = select.where((eb) => afterCursor(eb, after, 'created_at', 'id'));
+      return pageOf(await select.execute(), limit, presentFinding);
     },
 
     async recentRuns(limit = 20): Promise<Run[]> {

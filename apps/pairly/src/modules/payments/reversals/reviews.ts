@@ -18,8 +18,7 @@ import {
 } from '@app/platform';
 import type { Transaction } from 'kysely';
 import type { PairlySchema } from '../../../db.js';
-import { isStorableInstant } from '../../instants.js';
-import { isUuid } from '../orders-repository.js';
+import { afterCursor, decodeCursor, PAGE_DEFAULT, pageOf } from '../paging.js';
 import type { ReviewAction } from '../reversal-tables.js';
 
 export interface ReviewItem {
@@ -89,30 +88,7 @@ const ownReview = () =>
     detail: 'Staff cannot resolve a review of their own account; another finance member must.',
   });
 
-const PAGE_DEFAULT = 50;
-
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined, path: string): { at: Date; id: string } | null {
-  if (cursor === undefined) return null;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = at ? new Date(at) : null;
-  if (!date || !isStorableInstant(date) || !isUuid(id)) {
-    throw new AppError({
-      kind: 'invalid_input',
-      code: 'validation_failed',
-      detail: 'cursor is not one this API returned.',
-      fields: [{ path, message: 'unknown cursor' }],
-    });
-  }
-  return { at: date, id };
-}
-
-export { encodeCursor };
 
 export function createReviewQueue(db: Database, clock: Clock) {
   const pairly = db as unknown as Database<PairlySchema>;
@@ -194,21 +170,8 @@ export function createReviewQueue(db: Database, clock: Clock) {
         .orderBy('r.created_at')
         .orderBy('r.id')
         .limit(limit + 1);
-      if (after) {
-        select = select.where((eb) =>
-          eb.or([
-            eb('r.created_at', '>', after.at),
-            eb.and([eb('r.created_at', '=', after.at), eb('r.id', '>', after.id)]),
-          ]),
-        );
-      }
-      const rows = await select.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(present),
-        nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
-      };
+      if (after) select = select.where((eb) => afterCursor(eb, after, 'r.created_at', 'r.id'));
+      return pageOf(await select.execute(), limit, present);
     },
 
     /** Orders purchases sent to review (never granted), oldest first. */
