@@ -17,6 +17,17 @@ const isolated = [
   'packages/platform/test/http/response-headers.test.ts',
   'packages/platform/test/kv/redis-leases.test.ts',
   'packages/platform/test/log/*.test.ts',
+  // Suites of the provider SDKs (Stripe, Razorpay, OpenAI) against their fakes: sharing one worker
+  // with every other file, full runs ended in vitest's own RPC timeouts ("Timeout calling
+  // onTaskUpdate", 90 to 198 of them) although every test passed; each file alone, or all of these
+  // together, runs clean. Until the cause is found (suspected: SDK clients' pending retry timers
+  // and keep-alive sockets piling up in the shared worker), each gets a fresh process.
+  'apps/hiring/test/assessments/*.test.ts',
+  'apps/hiring/test/assessments-ai/*.test.ts',
+  'apps/hiring/test/invitations/*.test.ts',
+  'apps/pairly/test/payments/*.test.ts',
+  'apps/pairly/test/payouts/*.test.ts',
+  'packages/platform/test/testing/*.test.ts',
 ];
 
 export default defineConfig({
