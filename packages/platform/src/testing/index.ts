@@ -46,6 +46,7 @@ export { fuzzEveryRoute } from './fuzz/run.js';
 export { type AppFuzzSuite, describeAppUnderFuzz } from './fuzz-app.js';
 export { defineKeyValueContract } from './kv-contract.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
+export { operationsWithoutExamples } from './openapi-examples.js';
 export { type DocumentedSecuritySuite, describeDocumentedSecurity } from './openapi-security.js';
 export { hasPostgresServer, type OwnPostgres, startOwnPostgres } from './own-postgres.js';
 export { freePort, hasRedisServer, type OwnRedis, serviceAvailable, startOwnRedis } from './own-services.js';
