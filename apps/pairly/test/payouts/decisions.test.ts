@@ -208,6 +208,31 @@ describe('who decides', () => {
     expect(await auditRows(t, 'payouts.approve', payout.id)).toHaveLength(0);
   });
 
+  it("staff cannot release or capture a payout's hold through the credits routes (403)", async () => {
+    const creator = await creatorWith(600);
+    const payout = await requestPayout(t, creator, 300);
+    const holdId = (await staffPayout(t, finance, payout.id)).holdId as string;
+    const key = () => ({ ...finance.headers, 'idempotency-key': crypto.randomUUID() });
+    const release = await t.app.inject({
+      method: 'POST',
+      url: `/admin/credits/holds/${holdId}/release`,
+      headers: key(),
+      payload: { reason: 'Give it back' },
+    });
+    expectProblem(release, 403, 'hold_placed_elsewhere');
+    const capture = await t.app.inject({
+      method: 'POST',
+      url: `/admin/credits/holds/${holdId}/capture`,
+      headers: key(),
+      payload: { amount: 300, to: { system: 'payouts' }, reason: 'Paid out by hand' },
+    });
+    expectProblem(capture, 403, 'hold_placed_elsewhere');
+    expect(await holdOf(t, holdId)).toMatchObject({ status: 'pending', captures: 0, releases: 0 });
+    expect(await payoutBalance(t, creator)).toMatchObject({ available: 300, heldForPayouts: 300 });
+    // The payout still resolves its own hold.
+    expect((await approve(t, finance, payout.id)).status).toBe('processing');
+  });
+
   it('nobody approves, rejects or confirms their own payout', async () => {
     // A superadmin holds every permission, payouts:request included.
     const superadmin = await signUp(t, 'superadmin');

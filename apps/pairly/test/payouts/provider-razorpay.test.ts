@@ -200,3 +200,88 @@ async function approveAnother(creator: TestUser) {
   const other = await requestPayout(env.t, creator, 100, 'INR');
   return approve(env.t, finance, other.id);
 }
+
+describe('sending only what may be sent', () => {
+  const setFrozen = (userId: string, frozen: boolean) =>
+    env.t.app.inject({
+      method: 'PUT',
+      url: `/admin/credits/users/${userId}/frozen`,
+      headers: { ...finance.headers, 'idempotency-key': crypto.randomUUID() },
+      payload: { frozen, reason: frozen ? 'Chargeback under review' : 'Cleared' },
+    });
+  const payoutCalls = (payoutId: string) =>
+    env.razorpay.requests.filter(
+      (request) => request.path === '/v1/payouts' && request.payoutIdempotencyKey === payoutId,
+    ).length;
+
+  /** A payout approved during an outage: approved, with its hold pending, never sent. */
+  async function approvedUnsent(creator: TestUser, credits: number) {
+    const payout = await requestPayout(env.t, creator, credits, 'INR');
+    env.razorpay.down(true);
+    try {
+      expect(await approve(env.t, finance, payout.id)).toMatchObject({ status: 'approved' });
+    } finally {
+      env.razorpay.down(false);
+    }
+    return payout;
+  }
+
+  it('refuses (423 account_frozen) to approve the payout of a frozen creator, calling no provider', async () => {
+    const creator = await creatorWith(500);
+    const payout = await requestPayout(env.t, creator, 300, 'INR');
+    expect((await setFrozen(creator.id, true)).statusCode).toBe(200);
+    expectProblem(await decide(env.t, finance, payout.id, 'approve'), 423, 'account_frozen');
+    expect(payoutCalls(payout.id)).toBe(0);
+    expect(await staffPayout(env.t, finance, payout.id)).toMatchObject({ status: 'requested' });
+
+    expect((await setFrozen(creator.id, false)).statusCode).toBe(200);
+    expect(await approve(env.t, finance, payout.id)).toMatchObject({ status: 'processing' });
+    expect(payoutCalls(payout.id)).toBe(1);
+  });
+
+  it("the retry job skips a frozen creator's payout and still sends the others", async () => {
+    const [frozenCreator, other] = await Promise.all([creatorWith(500), creatorWith(500)]);
+    const held = await approvedUnsent(frozenCreator, 200);
+    const waiting = await approvedUnsent(other, 200);
+    expect((await setFrozen(frozenCreator.id, true)).statusCode).toBe(200);
+
+    await runJob(env.t, 'pairly.payouts-send');
+    expect(await staffPayout(env.t, finance, waiting.id)).toMatchObject({ status: 'processing' });
+    expect(await staffPayout(env.t, finance, held.id)).toMatchObject({ status: 'approved' });
+    expect(payoutCalls(held.id)).toBe(1); // the attempt during the outage, none since
+
+    // Once the freeze is lifted, the next run sends it with the same key.
+    expect((await setFrozen(frozenCreator.id, false)).statusCode).toBe(200);
+    await runJob(env.t, 'pairly.payouts-send');
+    expect(await staffPayout(env.t, finance, held.id)).toMatchObject({ status: 'processing' });
+    expect(payoutCalls(held.id)).toBe(2);
+    await ledgerChecker(env.t.db).assertSound();
+  });
+
+  it('never sends again a payout first sent longer ago than the provider keeps its key', async () => {
+    const creator = await creatorWith(500);
+    const payout = await approvedUnsent(creator, 200);
+    // Approved (first sent) a day ago: moved back in the table, as the app's tokens expire with the clock.
+    await env.t.db.executeSql(
+      "update payouts set decided_at = decided_at - interval '24 hours' where id = $1",
+      [payout.id],
+    );
+
+    await runJob(env.t, 'pairly.payouts-send');
+    expect(await staffPayout(env.t, finance, payout.id)).toMatchObject({ status: 'approved' });
+    expect(payoutCalls(payout.id)).toBe(1);
+    expectProblem(await decide(env.t, finance, payout.id, 'approve'), 409, 'payout_resend_expired');
+    expect(payoutCalls(payout.id)).toBe(1);
+
+    // Finance settles it by hand instead, once.
+    const confirmed = await decide(env.t, finance, payout.id, 'confirm', {
+      outcome: 'failed',
+      reference: 'RZP-CHECKED',
+      note: 'not found at RazorpayX',
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(await staffPayout(env.t, finance, payout.id)).toMatchObject({ status: 'failed' });
+    expect(await payoutBalance(env.t, creator)).toMatchObject({ available: 500, heldForPayouts: 0 });
+    await ledgerChecker(env.t.db).assertSound();
+  });
+});

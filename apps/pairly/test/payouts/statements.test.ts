@@ -1,6 +1,7 @@
 // Payout statements read from the ledger: earnings credited, payouts held, paid, failed and released
 // in a period, with running totals, as JSON or as a CSV attachment (RFC 4180 quoting, and no cell a
-// spreadsheet would run as a formula). A creator sees only their own; staff with payouts:read any.
+// spreadsheet would run as a formula). A creator sees only their own, never the reason staff wrote
+// on a movement; staff with payouts:read see any creator's, with it.
 // The settings: malformed values refuse start-up, naming them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPayoutSettings } from '../../src/modules/payouts/settings.js';
@@ -69,13 +70,29 @@ describe('statements', () => {
       'payout_held',
     ]);
     expect(statement.lines.at(-1)).toMatchObject({ available: 750, heldForPayouts: 150, credits: -150 });
+    // The reason finance wrote on the transfer is staff's: the creator's own statement never shows it.
+    expect(statement.lines[0]).toMatchObject({ type: 'earning', description: '' });
+    expect(response.body).not.toContain('evil.example');
   });
 
-  it('answers CSV as an attachment, quoted and safe from formulas', async () => {
+  it("shows the creator an earning without staff's reason in CSV", async () => {
     const response = await t.app.inject({
       method: 'GET',
       url: `/payouts/statement?format=csv&from=${encodeURIComponent(from)}`,
       headers: creator.headers,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const lines = response.body.split('\r\n');
+    expect(lines[1]).toMatch(/,earning,transfer,,1000,1300,0,$/);
+    expect(response.body).not.toContain('evil.example');
+  });
+
+  it('answers CSV as an attachment, quoted and safe from formulas', async () => {
+    const admin = await signUp(t, 'admin');
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/admin/payouts/statements/${creator.id}?format=csv&from=${encodeURIComponent(from)}`,
+      headers: admin.headers,
     });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);

@@ -57,7 +57,8 @@ function decodeCursor(text: string): Cursor {
   return { id, side: match[2] === '1' ? 1 : 0 };
 }
 
-function visibleMemo(memo: unknown, view: HistoryView): Record<string, unknown> | null {
+/** The memo as `view` may see it: the owner only USER_MEMO_FIELDS (never staff's reason), staff all. */
+export function visibleMemo(memo: unknown, view: HistoryView): Record<string, unknown> | null {
   const value = typeof memo === 'string' ? JSON.parse(memo) : memo;
   if (!value || typeof value !== 'object') return null;
   if (view === 'staff') return value as Record<string, unknown>;

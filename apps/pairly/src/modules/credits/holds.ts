@@ -4,8 +4,8 @@
 // to a recipient or a system account with the rest given back, or released in full. A second
 // resolution, concurrent or late, is a 409 and moves nothing. Given-back credits return to the
 // expiring lots they were drawn from. A hold remembers who placed it (the operation scope): its owner
-// may release only the holds they placed themselves, never one a call or a payout placed. The
-// `...Within` variants do the same inside a caller's transaction (a payout request with its row, a
+// may release only the holds they placed themselves, never one a call or a payout placed; a payout's
+// hold is resolved by payouts alone, never by staff (403 hold_placed_elsewhere). The `...Within` variants do the same inside a caller's transaction (a payout request with its row, a
 // webhook inbox handler settling a payout), where nothing may open a transaction of its own.
 import { randomUUID } from 'node:crypto';
 import { AppError, type Clock } from '@app/platform';
@@ -46,6 +46,9 @@ const holdPlacedElsewhere = () =>
     code: 'hold_placed_elsewhere',
     detail: 'This hold was placed by another part of the service and is resolved there.',
   });
+/** The parts whose holds only they resolve (inside their own transaction), never staff or a sweep. */
+const SELF_RESOLVING: readonly string[] = ['payouts'];
+
 const holdResolved = () =>
   new AppError({
     kind: 'conflict',
@@ -85,6 +88,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     ownerId: string | null,
     status: 'captured' | 'released',
     captured: (hold: { amount: number }) => number,
+    within: boolean,
   ) {
     const current = await trx
       .selectFrom('credit_holds')
@@ -96,6 +100,9 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     // An owner resolves only holds they placed: a call's or a payout's hold is theirs to see, but
     // releasing it would be a free call or money paid out twice.
     if (ownerId !== null && current.placed_by !== ownerId) throw holdPlacedElsewhere();
+    // A payout's hold is resolved by payouts alone (the ...Within variants): staff resolving it
+    // through the credits routes would leave a payout sent with its credits given back.
+    if (!within && SELF_RESOLVING.includes(current.placed_by)) throw holdPlacedElsewhere();
     const amount = captured(current);
     const resolved = await trx
       .updateTable('credit_holds')
@@ -187,13 +194,21 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       reason?: string | undefined;
     },
     target: string,
+    within: boolean,
   ) {
-    const hold = await resolve(trx, input.holdId, input.ownerId, 'captured', (current) => {
-      if (input.amount > current.amount) {
-        throw invalidAmount('amount', `amount must not exceed the hold (${current.amount}).`);
-      }
-      return input.amount;
-    });
+    const hold = await resolve(
+      trx,
+      input.holdId,
+      input.ownerId,
+      'captured',
+      (current) => {
+        if (input.amount > current.amount) {
+          throw invalidAmount('amount', `amount must not exceed the hold (${current.amount}).`);
+        }
+        return input.amount;
+      },
+      within,
+    );
     // Any account of the owner is refused, not only the two the hold moved between: capturing
     // to the owner's other account would turn spendable credits into earnings (payable out)
     // or back, which a transfer to oneself refuses (ledger.property.test.ts).
@@ -223,8 +238,9 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     trx: Transaction<PairlySchema>,
     operationId: string | null,
     input: { holdId: string; ownerId: string | null },
+    within: boolean,
   ) {
-    const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0);
+    const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0, within);
     await postLegs(trx, giveBack(hold, hold.amount, hold.id), operationId, clock.now());
     return toHold(hold);
   }
@@ -272,7 +288,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'capture', params: input },
         async (trx, operationId) => {
-          const body = await captureIn(trx, operationId, input, target);
+          const body = await captureIn(trx, operationId, input, target, false);
           await auditWithin(trx, clock, context, body);
           return { status: 200, body };
         },
@@ -287,7 +303,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'release', params: input },
         async (trx, operationId) => {
-          const body = await releaseIn(trx, operationId, input);
+          const body = await releaseIn(trx, operationId, input, false);
           await auditWithin(trx, clock, context, body);
           return { status: 200, body };
         },
@@ -348,7 +364,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       },
     ): Promise<Hold> {
       checkCaptureAmount(input.amount);
-      return captureIn(trx, input.operationId ?? null, input, SYSTEM_ACCOUNTS[input.to.system]);
+      return captureIn(trx, input.operationId ?? null, input, SYSTEM_ACCOUNTS[input.to.system], true);
     },
 
     /** Releases a pending hold in full inside the caller's transaction, exactly once (else 409). */
@@ -356,7 +372,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       trx: Transaction<PairlySchema>,
       input: { holdId: string; ownerId: string | null; operationId?: string | null },
     ): Promise<Hold> {
-      return releaseIn(trx, input.operationId ?? null, input);
+      return releaseIn(trx, input.operationId ?? null, input, true);
     },
 
     /** One hold; `ownerId` limits it to that owner's holds (null: staff). */

@@ -41,32 +41,92 @@ interface RunAnswer {
   response: PostOutcome;
 }
 
+async function statement(
+  on: Kysely<PairlySchema>,
+  key: OperationKey,
+  hash: string,
+  legs: readonly Leg[],
+  status: number,
+  at: Date,
+): Promise<RunAnswer> {
+  const { rows } = await sql<{ answer: RunAnswer | string }>`
+    select credits_run(${crypto.randomUUID()}::uuid, ${key.scope}, ${key.key}, ${key.operation}, ${hash},
+      ${JSON.stringify(legsPayload(legs))}::jsonb, ${at}::timestamptz, ${status}::integer) as answer
+  `.execute(on);
+  const answer = rows[0]?.answer;
+  return typeof answer === 'string' ? JSON.parse(answer) : (answer as RunAnswer);
+}
+
+/** The refusal a failed statement stands for, or null when it is no refusal of ours. */
+function refusalOfError(error: unknown) {
+  const code = (error as { code?: string }).code;
+  if (code === FOREIGN_KEY_VIOLATION) return accountNotFound();
+  if (code === INVALID_PARAMETER_VALUE) return pastExpiry();
+  if (code === ACCOUNT_FROZEN) return accountFrozen();
+  return null;
+}
+
+/** The statement inside the caller's transaction, behind a savepoint a refusal rolls back to. */
+async function runOnceWithin(
+  trx: Transaction<PairlySchema>,
+  key: OperationKey,
+  hash: string,
+  legs: readonly Leg[],
+  status: number,
+  at: Date,
+): Promise<RunAnswer> {
+  await sql`savepoint credits_run_within`.execute(trx);
+  let answer: RunAnswer;
+  try {
+    answer = await statement(trx, key, hash, legs, status, at);
+  } catch (error) {
+    const refusal = refusalOfError(error);
+    if (!refusal) throw error;
+    await sql`rollback to savepoint credits_run_within`.execute(trx);
+    throw refusal;
+  }
+  await sql`release savepoint credits_run_within`.execute(trx);
+  return answer;
+}
+
+function result<T>(
+  answer: RunAnswer,
+  hash: string,
+  present: (operationId: string, transfers: PostedTransfer[]) => T,
+): OperationResult<T> {
+  if (answer.replayed && answer.requestHash !== hash) throw keyReused();
+  const outcome = typeof answer.response === 'string' ? JSON.parse(answer.response) : answer.response;
+  if (outcome.outcome !== 'applied') {
+    const refusal = refusalOf(outcome);
+    if (!answer.replayed) throw refusal;
+    throw replayedRefusal({ kind: refusal.kind, code: refusal.code, detail: refusal.message });
+  }
+  return {
+    status: answer.status,
+    body: present(answer.operationId, outcome.transfers),
+    replayed: answer.replayed,
+  };
+}
+
+/**
+ * Posts the legs at most once per key inside the caller's transaction, as of `at` (the caller's
+ * clock): what the credits service's `runWithin` does, for a caller that posts without the service
+ * (payments' reversals, inside the webhook inbox's transaction).
+ */
+export async function runKeyedWithin<T>(
+  trx: Transaction<PairlySchema>,
+  key: OperationKey,
+  legs: readonly Leg[],
+  status: number,
+  at: Date,
+  present: (operationId: string, transfers: PostedTransfer[]) => T,
+): Promise<OperationResult<T>> {
+  const hash = requestHash(key.operation, key.params);
+  return result(await runOnceWithin(trx, key, hash, legs, status, at), hash, present);
+}
+
 export function createKeyedPosting(db: Database, clock: Clock) {
   const kysely = pairlyDb(db);
-
-  async function statement(
-    on: Kysely<PairlySchema>,
-    key: OperationKey,
-    hash: string,
-    legs: readonly Leg[],
-    status: number,
-  ): Promise<RunAnswer> {
-    const { rows } = await sql<{ answer: RunAnswer | string }>`
-      select credits_run(${crypto.randomUUID()}::uuid, ${key.scope}, ${key.key}, ${key.operation}, ${hash},
-        ${JSON.stringify(legsPayload(legs))}::jsonb, ${clock.now()}::timestamptz, ${status}::integer) as answer
-    `.execute(on);
-    const answer = rows[0]?.answer;
-    return typeof answer === 'string' ? JSON.parse(answer) : (answer as RunAnswer);
-  }
-
-  /** The refusal a failed statement stands for, or null when it is no refusal of ours. */
-  function refusalOfError(error: unknown) {
-    const code = (error as { code?: string }).code;
-    if (code === FOREIGN_KEY_VIOLATION) return accountNotFound();
-    if (code === INVALID_PARAMETER_VALUE) return pastExpiry();
-    if (code === ACCOUNT_FROZEN) return accountFrozen();
-    return null;
-  }
 
   async function runOnce(
     key: OperationKey,
@@ -76,7 +136,7 @@ export function createKeyedPosting(db: Database, clock: Clock) {
   ): Promise<RunAnswer> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await statement(kysely, key, hash, legs, status);
+        return await statement(kysely, key, hash, legs, status, clock.now());
       } catch (error) {
         const refusal = refusalOfError(error);
         if (refusal) throw refusal;
@@ -84,47 +144,6 @@ export function createKeyedPosting(db: Database, clock: Clock) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
       }
     }
-  }
-
-  /** The statement inside the caller's transaction, behind a savepoint a refusal rolls back to. */
-  async function runOnceWithin(
-    trx: Transaction<PairlySchema>,
-    key: OperationKey,
-    hash: string,
-    legs: readonly Leg[],
-    status: number,
-  ): Promise<RunAnswer> {
-    await sql`savepoint credits_run_within`.execute(trx);
-    let answer: RunAnswer;
-    try {
-      answer = await statement(trx, key, hash, legs, status);
-    } catch (error) {
-      const refusal = refusalOfError(error);
-      if (!refusal) throw error;
-      await sql`rollback to savepoint credits_run_within`.execute(trx);
-      throw refusal;
-    }
-    await sql`release savepoint credits_run_within`.execute(trx);
-    return answer;
-  }
-
-  function result<T>(
-    answer: RunAnswer,
-    hash: string,
-    present: (operationId: string, transfers: PostedTransfer[]) => T,
-  ): OperationResult<T> {
-    if (answer.replayed && answer.requestHash !== hash) throw keyReused();
-    const outcome = typeof answer.response === 'string' ? JSON.parse(answer.response) : answer.response;
-    if (outcome.outcome !== 'applied') {
-      const refusal = refusalOf(outcome);
-      if (!answer.replayed) throw refusal;
-      throw replayedRefusal({ kind: refusal.kind, code: refusal.code, detail: refusal.message });
-    }
-    return {
-      status: answer.status,
-      body: present(answer.operationId, outcome.transfers),
-      replayed: answer.replayed,
-    };
   }
 
   return {
@@ -151,8 +170,7 @@ export function createKeyedPosting(db: Database, clock: Clock) {
       status: number,
       present: (operationId: string, transfers: PostedTransfer[]) => T,
     ): Promise<OperationResult<T>> {
-      const hash = requestHash(key.operation, key.params);
-      return result(await runOnceWithin(trx, key, hash, legs, status), hash, present);
+      return runKeyedWithin(trx, key, legs, status, clock.now(), present);
     },
   };
 }

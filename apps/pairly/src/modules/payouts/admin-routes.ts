@@ -80,7 +80,7 @@ export function registerPayoutAdminRoutes(app: PlatformServer, payouts: PayoutMo
       const period = statementPeriod(clock.now(), request.query);
       return sendStatement(
         reply,
-        await statements.build(request.params.creatorId, period),
+        await statements.build(request.params.creatorId, period, 'staff'),
         request.query.format,
       );
     },

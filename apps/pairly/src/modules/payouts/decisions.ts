@@ -3,7 +3,11 @@
 // finance has proof of), and sending approved payouts again after a provider outage (the retry job,
 // or finance approving again). Every decision is a conditional update from the state it needs and
 // is written to the audit log in the same transaction; nobody decides or confirms their own payout.
-// A provider outage leaves the payout approved, to be sent again with the same idempotency key.
+// A provider outage leaves the payout approved, to be sent again with the same idempotency key; so
+// does a provider answer that could not be settled (the creator was frozen meanwhile): the error is
+// kept on the payout and the retry job goes on with the next one. A frozen creator's payout is not
+// approved (423). A payout first sent more than RESEND_WINDOW_HOURS ago is never sent again (the
+// provider may have forgotten the key and pay twice): finance confirms it by hand.
 import {
   type AuditEntry,
   type Clock,
@@ -18,7 +22,8 @@ import {
 import type { Transaction } from 'kysely';
 import { type PairlySchema, pairlyDb } from '../../db.js';
 import type { Holds } from '../credits/holds.js';
-import { payoutNotFound, payoutNotInState, selfApproval } from './errors.js';
+import { accountFrozen } from '../credits/ledger.js';
+import { payoutNotFound, payoutNotInState, resendExpired, selfApproval } from './errors.js';
 import type { PayoutProvider, SendOutcome } from './provider.js';
 import { type PayoutRecord, payoutRepository as repo } from './repository.js';
 import type { Settlement, SettleOutcome } from './settlement.js';
@@ -46,6 +51,10 @@ export interface DecisionResult {
 
 const ERROR_LIMIT = 500;
 
+/** Stripe keeps an idempotency key 24 hours: a payout first sent longer ago than this is not resent. */
+export const RESEND_WINDOW_HOURS = 23;
+const RESEND_WINDOW_MS = RESEND_WINDOW_HOURS * 60 * 60 * 1000;
+
 function describe(error: unknown): string {
   if (isAppError(error)) return `${error.code}: ${error.message}`.slice(0, ERROR_LIMIT);
   const text = error instanceof Error ? error.message : JSON.stringify(error);
@@ -71,26 +80,38 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
     return payout;
   }
 
+  /** Records what the provider answered: processing, or settled (paid or failed) in one transaction. */
   async function recordSent(payout: PayoutRecord, outcome: SendOutcome): Promise<PayoutRecord> {
-    await repo.recordSendAttempt(kysely, payout.id, null, clock.now());
-    if (outcome.status === 'pending') {
-      const processing = await repo.transition(kysely, payout.id, ['approved'], {
-        status: 'processing',
-        provider_payout_id: outcome.providerPayoutId,
-        updated_at: clock.now(),
-      });
-      // Not approved any more: a webhook settled it first.
-      return processing ?? ((await repo.find(kysely, payout.id)) as PayoutRecord);
-    }
-    const settled = await transaction((trx) =>
-      settlement.settleWithin(trx, payout.id, {
+    return transaction(async (trx) => {
+      await repo.recordSendAttempt(trx, payout.id, null, clock.now());
+      if (outcome.status === 'pending') {
+        const processing = await repo.transition(trx, payout.id, ['approved'], {
+          status: 'processing',
+          provider_payout_id: outcome.providerPayoutId,
+          updated_at: clock.now(),
+        });
+        // Not approved any more: a webhook settled it first.
+        return processing ?? ((await repo.find(trx, payout.id)) as PayoutRecord);
+      }
+      const settled = await settlement.settleWithin(trx, payout.id, {
         outcome: outcome.status as SettleOutcome,
         providerPayoutId: outcome.providerPayoutId,
         failureReason: outcome.failureReason,
         settledBy: 'provider',
-      }),
+      });
+      return settled.payout;
+    });
+  }
+
+  /** Keeps the error on the payout (it stays approved) and logs it. */
+  async function sendFailed(payout: PayoutRecord, error: unknown, message: string): Promise<DecisionResult> {
+    const sendError = describe(error);
+    await repo.recordSendAttempt(kysely, payout.id, sendError, clock.now());
+    logger.warn(
+      { event: 'payout_send_failed', payoutId: payout.id, provider: payout.provider, err: error },
+      message,
     );
-    return settled.payout;
+    return { payout: (await repo.find(kysely, payout.id)) as PayoutRecord, sendError };
   }
 
   /** Sends an approved payout through its provider, with the payout id as the idempotency key. */
@@ -106,15 +127,31 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
         destinationAccountId: payout.destination_account_id,
       });
     } catch (error) {
-      const sendError = describe(error);
-      await repo.recordSendAttempt(kysely, payout.id, sendError, clock.now());
-      logger.warn(
-        { event: 'payout_send_failed', payoutId: payout.id, provider: payout.provider, err: error },
-        'payout could not be sent; it stays approved and is sent again later',
-      );
-      return { payout: (await repo.find(kysely, payout.id)) as PayoutRecord, sendError };
+      return sendFailed(payout, error, 'payout could not be sent; it stays approved and is sent again later');
     }
-    return { payout: await recordSent(payout, outcome) };
+    try {
+      return { payout: await recordSent(payout, outcome) };
+    } catch (error) {
+      // The provider answered but settling was refused (a frozen creator, say): rolled back, so the
+      // payout stays approved with the error, and is sent again (same key) once that is cleared.
+      return sendFailed(
+        payout,
+        error,
+        'payout was sent but its answer could not be settled; it stays approved',
+      );
+    }
+  }
+
+  /** The creator's accounts must not be frozen, and a payout sent long ago is not sent again. */
+  async function checkSendable(payout: PayoutRecord): Promise<void> {
+    if (await repo.creatorFrozen(kysely, payout.creator_id)) throw accountFrozen();
+    if (
+      payout.status === 'approved' &&
+      payout.decided_at &&
+      clock.now().getTime() - payout.decided_at.getTime() > RESEND_WINDOW_MS
+    ) {
+      throw resendExpired(RESEND_WINDOW_HOURS);
+    }
   }
 
   return {
@@ -127,6 +164,7 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
       if (payout.status !== 'requested' && payout.status !== 'approved') {
         throw payoutNotInState(payout.status, 'approved');
       }
+      await checkSendable(payout);
       const approved = await transaction(async (trx) => {
         const now = clock.now();
         const row =
@@ -228,14 +266,27 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
       });
     },
 
-    /** Sends approved payouts an outage left unsent (the retry job); answers how many were sent. */
+    /**
+     * Sends approved payouts an outage left unsent (the retry job); answers how many were sent. One
+     * payout that cannot be sent never stops the others; those first sent more than
+     * RESEND_WINDOW_HOURS ago and those of a frozen creator are left alone.
+     */
     async sendApproved(limit = 50): Promise<{ sent: number; failed: number }> {
       let sent = 0;
       let failed = 0;
-      for (const payout of await repo.unsent(kysely, limit)) {
-        const result = await send(payout);
-        if (result.sendError) failed += 1;
-        else sent += 1;
+      const since = new Date(clock.now().getTime() - RESEND_WINDOW_MS);
+      for (const payout of await repo.unsent(kysely, limit, since)) {
+        try {
+          const result = await send(payout);
+          if (result.sendError) failed += 1;
+          else sent += 1;
+        } catch (error) {
+          failed += 1;
+          logger.warn(
+            { event: 'payout_send_failed', payoutId: payout.id, provider: payout.provider, err: error },
+            'payout was not sent again',
+          );
+        }
       }
       return { sent, failed };
     },

@@ -76,3 +76,12 @@ export const payoutNotInState = (status: PayoutStatus, action: string) =>
     code: 'payout_state_conflict',
     detail: `The payout is ${status}: it cannot be ${action} now.`,
   });
+
+export const resendExpired = (hours: number) =>
+  new AppError({
+    kind: 'conflict',
+    code: 'payout_resend_expired',
+    detail:
+      `The payout was first sent more than ${hours} hours ago, longer than the provider keeps its ` +
+      'idempotency key, so it is not sent again: confirm it by hand (POST /admin/payouts/:id/confirm).',
+  });

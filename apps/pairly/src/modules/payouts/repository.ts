@@ -97,12 +97,27 @@ export const payoutRepository = {
       .execute()) as PayoutRecord[];
   },
 
-  /** Approved payouts not yet sent (an outage on approve), oldest first: the retry job's work. */
-  async unsent(db: Db, limit: number): Promise<PayoutRecord[]> {
+  /**
+   * Approved payouts not yet sent (an outage on approve), oldest first: the retry job's work. Only
+   * those approved (first sent) at `sentSince` or later (older ones are left for finance to
+   * confirm), and none of a creator with a frozen account (settling would be refused).
+   */
+  async unsent(db: Db, limit: number, sentSince: Date): Promise<PayoutRecord[]> {
     return (await db
       .selectFrom('payouts')
       .selectAll()
       .where('status', '=', 'approved')
+      .where('decided_at', '>=', sentSince)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('credit_accounts')
+              .select('credit_accounts.id')
+              .whereRef('credit_accounts.owner_id', '=', 'payouts.creator_id')
+              .where('credit_accounts.frozen', '=', true),
+          ),
+        ),
+      )
       .orderBy('decided_at')
       .limit(limit)
       .execute()) as PayoutRecord[];
@@ -117,6 +132,17 @@ export const payoutRepository = {
       .where('status', 'in', [...OPEN_STATUSES])
       .executeTakeFirst();
     return Number(row?.held ?? 0);
+  },
+
+  /** Whether any credits account of the creator is frozen (nothing may move on it). */
+  async creatorFrozen(db: Db, creatorId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('credit_accounts')
+      .select('id')
+      .where('owner_id', '=', creatorId)
+      .where('frozen', '=', true)
+      .executeTakeFirst();
+    return row !== undefined;
   },
 
   async earningsBalance(db: Db, creatorId: string): Promise<number> {

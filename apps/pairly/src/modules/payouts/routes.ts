@@ -146,7 +146,7 @@ export function registerPayoutRoutes(app: PlatformServer, payouts: PayoutModule)
       const period = statementPeriod(clock.now(), request.query);
       return sendStatement(
         reply,
-        await statements.build(caller(request).userId, period),
+        await statements.build(caller(request).userId, period, 'owner'),
         request.query.format,
       );
     },

@@ -4,10 +4,12 @@
 // (paid), each with the running available balance (the ledger's own balance-after) and the running
 // credits held by payouts; the totals of the period; and the same as CSV (RFC 4180, a header row,
 // every cell that starts with = + - @ (or a tab or carriage return) prefixed with ' so a spreadsheet
-// never runs it as a formula).
+// never runs it as a formula). Descriptions come from the memo as the reader may see it (credits'
+// visibleMemo): the creator's own statement never shows the reason staff wrote on a movement.
 import { AppError, type Database } from '@app/platform';
 import { sql } from 'kysely';
 import { pairlyDb } from '../../db.js';
+import { type HistoryView, visibleMemo } from '../credits/history.js';
 
 export type StatementLineType =
   | 'earning'
@@ -89,7 +91,9 @@ function memoOf(row: TransferRow): Record<string, unknown> {
   return typeof row.memo === 'string' ? JSON.parse(row.memo) : row.memo;
 }
 
-function describe(memo: Record<string, unknown>): string {
+/** Describes a line from the memo as the reader may see it: a creator never sees staff's reason. */
+function describe(memo: Record<string, unknown> | null): string {
+  if (!memo) return '';
   if (typeof memo.reason === 'string') return memo.reason;
   if (typeof memo.messageId === 'string') return `message ${memo.messageId}`;
   if (typeof memo.giftId === 'string') return `gift ${memo.giftId}`;
@@ -101,7 +105,7 @@ export function createStatements(db: Database) {
   const kysely = pairlyDb(db);
 
   return {
-    async build(creatorId: string, period: { from: Date; to: Date }): Promise<Statement> {
+    async build(creatorId: string, period: { from: Date; to: Date }, view: HistoryView): Promise<Statement> {
       const accounts = await kysely
         .selectFrom('credit_accounts')
         .select(['id', 'kind'])
@@ -228,7 +232,7 @@ export function createStatements(db: Database) {
           credits,
           available,
           heldForPayouts: held,
-          description: describe(memo),
+          description: describe(visibleMemo(memo, view)),
         };
       });
       return {
