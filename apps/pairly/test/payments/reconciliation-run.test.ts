@@ -1,8 +1,11 @@
 // Reconciliation for finance: a payment the webhooks missed is granted through the same exactly-once
 // path (finding missing_grant, repaired) and a rerun grants nothing more; a refund the webhooks missed
 // is reversed (missing_reversal; Razorpay per refund, Stripe on the running total); a grant the provider does not know becomes an open
-// unknown_to_provider finding that finance resolves once (audited). Runs count what they saw; bad
+// unknown_to_provider finding that finance resolves once (audited), never the buyer if they are
+// finance; an order held in review with matching amounts (a frozen buyer) is no amount_mismatch.
+// Runs count what they saw; bad
 // periods and providers are 4xx naming the field; only finance may run or resolve.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type TestUser } from '../support/pairly-client.js';
 import {
@@ -32,6 +35,7 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 const HOUR = 3_600_000;
+const ghostId = () => `pi_ghost${randomUUID().replaceAll('-', '')}`;
 
 function period(extra: Record<string, unknown> = {}) {
   const now = env.t.clock.now().getTime();
@@ -132,7 +136,7 @@ describe('reconciliation', () => {
     const created = await order(env, fan, stripeOrderBody('starter'));
     // A payment_intent.succeeded for a PaymentIntent Stripe never had (say a test-mode event replayed).
     const ghost = {
-      id: `pi_ghost${Date.now()}`,
+      id: ghostId(),
       object: 'payment_intent',
       amount: created.amount,
       amount_received: created.amount,
@@ -186,6 +190,75 @@ describe('reconciliation', () => {
     // A resolved finding stays resolved on the next run.
     await run(finance, period({ provider: 'stripe' }));
     expect((await findings('open')).some((f) => f.providerObjectId === ghost.id)).toBe(false);
+  });
+
+  it('files no amount_mismatch for a payment that matches an order held in review (frozen buyer)', async () => {
+    const fan = await signUp(env.t, 'fan');
+    const created = await order(env, fan, stripeOrderBody('starter'));
+    const frozen = await env.t.app.inject({
+      method: 'PUT',
+      url: `/admin/credits/users/${fan.id}/frozen`,
+      headers: { ...finance.headers, 'idempotency-key': randomUUID() },
+      payload: { frozen: true, reason: 'Chargeback history' },
+    });
+    expect(frozen.statusCode, frozen.body).toBe(200);
+    const paid = payStripe(env, created); // no event is delivered: reconciliation applies it
+    for (let pass = 0; pass < 2; pass++) {
+      const report = await run(finance, period({ provider: 'stripe' }));
+      expect(report.statusCode, report.body).toBe(200);
+      expect(report.json().run.matched, `pass ${pass}`).toBeGreaterThanOrEqual(1);
+    }
+    const orderNow = await env.t.app.inject({
+      method: 'GET',
+      url: `/admin/payments/orders?userId=${fan.id}`,
+      headers: finance.headers,
+    });
+    expect(orderNow.json().items[0]).toMatchObject({
+      id: created.id,
+      status: 'review',
+      reviewReason: expect.stringMatching(/^account_frozen/),
+    });
+    for (const status of ['open', 'repaired']) {
+      const about = (await findings(status)).filter((f) => f.providerObjectId === paid.paymentIntent.id);
+      expect(about, status).toEqual([]);
+    }
+    expect((await balance(env, fan)).spendable).toBe(0);
+  });
+
+  it('refuses (403 own_account) a finance member resolving a finding about their own order', async () => {
+    const buyer = await signUp(env.t, 'finance');
+    const created = await order(env, buyer, stripeOrderBody('starter'));
+    const ghost = {
+      id: ghostId(),
+      object: 'payment_intent',
+      amount: created.amount,
+      amount_received: created.amount,
+      currency: 'usd',
+      status: 'succeeded',
+      metadata: { orderId: created.id },
+    };
+    await expectDelivered(
+      env,
+      stripeDelivery(env, { type: 'payment_intent.succeeded', object: ghost }),
+      'processed',
+    );
+    expect((await run(finance, period({ provider: 'stripe' }))).statusCode).toBe(200);
+    const [finding] = (await findings('open')).filter((f) => f.providerObjectId === ghost.id);
+    expect(finding).toMatchObject({ kind: 'unknown_to_provider', orderId: created.id });
+    const resolveAs = (user: TestUser) =>
+      env.t.app.inject({
+        method: 'POST',
+        url: `/admin/payments/reconciliation/findings/${finding?.id}/resolve`,
+        headers: user.headers,
+        payload: { resolution: 'accepted', note: 'Mine, fine.' },
+      });
+    const own = await resolveAs(buyer);
+    expect(own.statusCode, own.body).toBe(403);
+    expect(own.json().code).toBe('own_account');
+    expect((await findings('open')).some((f) => f.id === finding?.id)).toBe(true);
+    const other = await resolveAs(finance);
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json()).toMatchObject({ status: 'resolved', resolvedBy: finance.id });
   });
 
   it('refuses bad periods and providers naming the field, and anyone but finance', async () => {

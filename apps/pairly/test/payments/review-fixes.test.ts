@@ -3,7 +3,8 @@
 // payment's client-set notes never beat the provider's own order id; staff list cursors answer 400,
 // never 500; a review's `unfreeze` never lifts a freeze finance set for another reason; both Stripe
 // events of one payment delivered at once grant once; a delivery signed with the rotated (second)
-// secret is accepted. The app runs with two webhook secrets per provider (new first, old second).
+// secret is accepted; the order-review queue lists an order held in review to finance, admin and
+// readonly only. The app runs with two webhook secrets per provider (new first, old second).
 import type { RazorpayPayment } from '@app/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type TestUser } from '../support/pairly-client.js';
@@ -310,6 +311,32 @@ describe('settling an order in review', () => {
     const payment = capturedPayment('pay_PaidWhileFroz1', created.providerOrderId as string, 9900);
     await expectDelivered(env, razorpayDelivery(env, 'payment.captured', { payment }), 'unresolved');
     expect(await orderStatus(env, created.id)).toBe('review');
+
+    // The order-review queue lists it for staff who may read payments, and for nobody else.
+    const listed = (user: TestUser) =>
+      env.t.app.inject({
+        method: 'GET',
+        url: '/admin/payments/reviews/orders?limit=100',
+        headers: user.headers,
+      });
+    for (const role of ['finance', 'admin', 'readonly'] as const) {
+      const staff = role === 'finance' ? finance : await signUp(env.t, role);
+      const answer = await listed(staff);
+      expect(answer.statusCode, `${role}: ${answer.body}`).toBe(200);
+      const items = (
+        answer.json() as { items: Array<{ orderId: string; userId: string; reviewReason: string }> }
+      ).items;
+      expect(
+        items.find((item) => item.orderId === created.id),
+        role,
+      ).toMatchObject({
+        userId: fan.id,
+        reviewReason: expect.stringMatching(/^account_frozen/),
+      });
+    }
+    for (const user of [fan, await signUp(env.t, 'creator')]) {
+      expect((await listed(user)).statusCode, user.id).toBe(403);
+    }
 
     for (const role of ['fan', 'admin', 'readonly'] as const) {
       const other = role === 'fan' ? fan : await signUp(env.t, role);

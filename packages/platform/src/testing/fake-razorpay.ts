@@ -16,21 +16,21 @@ import {
   orUndefinedOn,
   readBody,
 } from './fake-http-server.js';
+import type {
+  PaymentSeed,
+  RazorpayDispute,
+  RazorpayOrder,
+  RazorpayPayment,
+  RazorpayPayout,
+  RazorpayRefund,
+} from './fake-razorpay/entities.js';
 import {
   type RazorpayEventEntities,
   type RazorpaySignedEvent,
   type RazorpaySigning,
   razorpaySignedEvent,
 } from './fake-razorpay/events.js';
-import {
-  createFakeRazorpayState,
-  type PaymentSeed,
-  type RazorpayDispute,
-  type RazorpayOrder,
-  type RazorpayPayment,
-  type RazorpayPayout,
-  type RazorpayRefund,
-} from './fake-razorpay/state.js';
+import { createFakeRazorpayState } from './fake-razorpay/state.js';
 import {
   errorForStatus,
   FakeRazorpayError,
@@ -40,12 +40,6 @@ import {
 } from './fake-razorpay/wire.js';
 
 export type {
-  RazorpayEventEntities,
-  RazorpaySignedEvent,
-  RazorpaySigning,
-} from './fake-razorpay/events.js';
-export { razorpaySignedEvent } from './fake-razorpay/events.js';
-export type {
   PaymentSeed,
   PayoutStatus,
   RazorpayDispute,
@@ -53,7 +47,13 @@ export type {
   RazorpayPayment,
   RazorpayPayout,
   RazorpayRefund,
-} from './fake-razorpay/state.js';
+} from './fake-razorpay/entities.js';
+export type {
+  RazorpayEventEntities,
+  RazorpaySignedEvent,
+  RazorpaySigning,
+} from './fake-razorpay/events.js';
+export { razorpaySignedEvent } from './fake-razorpay/events.js';
 export type { RazorpayErrorBody } from './fake-razorpay/wire.js';
 
 export interface FakeRazorpayRequest {

@@ -17,8 +17,6 @@ export interface ProviderEventRouter {
   on(provider: PaymentProvider, types: readonly string[], handler: ProviderEventHandler): void;
   /** The inbox handler for one provider's endpoint: the claiming handler, or `ignored`. */
   handlerFor(provider: PaymentProvider): WebhookHandler<PairlySchema>;
-  /** The types claimed for a provider (docs, tests). */
-  claimed(provider: PaymentProvider): string[];
 }
 
 export function createProviderEventRouter(): ProviderEventRouter {
@@ -38,9 +36,6 @@ export function createProviderEventRouter(): ProviderEventRouter {
         const handler = routes[provider].get(event.type);
         return handler ? handler(trx, event) : 'ignored';
       };
-    },
-    claimed(provider) {
-      return [...routes[provider].keys()].sort();
     },
   };
 }

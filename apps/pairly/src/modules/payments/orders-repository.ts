@@ -21,6 +21,9 @@ export const isUuid = (value: unknown): value is string => typeof value === 'str
 /** States a verified payment may still grant from: a late success after a failure or expiry counts. */
 export const GRANTABLE: readonly OrderStatus[] = ['created', 'failed', 'expired'];
 
+/** States of an order whose credits were granted (whatever was reversed since). */
+export const GRANTED: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded', 'disputed'];
+
 export function toPaymentOrder(row: StoredOrder): PaymentOrder {
   return {
     id: row.id,
@@ -72,19 +75,6 @@ export async function insertOrUseKey(db: Db, order: NewOrder): Promise<{ row: St
 export function orderById(db: Db, id: string): Promise<StoredOrder | undefined> {
   if (!isUuid(id)) return Promise.resolve(undefined);
   return db.selectFrom('payment_orders').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function orderByProviderOrder(
-  db: Db,
-  provider: PaymentProvider,
-  providerOrderId: string,
-): Promise<StoredOrder | undefined> {
-  return db
-    .selectFrom('payment_orders')
-    .selectAll()
-    .where('provider', '=', provider)
-    .where('provider_order_id', '=', providerOrderId)
-    .executeTakeFirst();
 }
 
 export function orderByPayment(

@@ -239,8 +239,33 @@ export const StaffOrderBody = Type.Object(
 const NextCursor = Nullable(
   Type.String({ description: 'Pass as `cursor` for the next page; null at the end.' }),
 );
-export const OrderPage = Type.Object({ items: Type.Array(OrderBody), nextCursor: NextCursor });
-export const StaffOrderPage = Type.Object({ items: Type.Array(StaffOrderBody), nextCursor: NextCursor });
+const EXAMPLE_CURSOR = 'MjAyNi0xMS0zMFQwNDowMDowMC4wMDBafDhhNmU';
+export const OrderPage = Type.Object(
+  { items: Type.Array(OrderBody), nextCursor: NextCursor },
+  { examples: [{ items: [exampleOrder], nextCursor: EXAMPLE_CURSOR }] },
+);
+export const StaffOrderPage = Type.Object(
+  { items: Type.Array(StaffOrderBody), nextCursor: NextCursor },
+  {
+    examples: [
+      {
+        items: [
+          {
+            ...exampleOrder,
+            status: 'paid',
+            creditsGranted: 100,
+            paidAt: '2026-11-30T04:05:00.000Z',
+            userId: EXAMPLE_USER_ID,
+            providerPaymentId: 'pi_3QmExample0000000',
+            reviewReason: null,
+            updatedAt: '2026-11-30T04:05:00.000Z',
+          },
+        ],
+        nextCursor: null,
+      },
+    ],
+  },
+);
 
 const listFields = {
   status: Type.Optional(OrderStatusSchema),
@@ -249,10 +274,13 @@ const listFields = {
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 };
-export const OrderListQuery = Type.Object(listFields, { additionalProperties: false });
+export const OrderListQuery = Type.Object(listFields, {
+  additionalProperties: false,
+  examples: [{ status: 'paid', limit: 20 }],
+});
 export const StaffOrderListQuery = Type.Object(
   { ...listFields, userId: Type.Optional(Uuid) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ status: 'review', userId: EXAMPLE_USER_ID, limit: 50 }] },
 );
 
 export const OrderParams = Type.Object({ orderId: Uuid }, { additionalProperties: false });

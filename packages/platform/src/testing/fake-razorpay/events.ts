@@ -9,7 +9,7 @@ import type {
   RazorpayPayment,
   RazorpayPayout,
   RazorpayRefund,
-} from './state.js';
+} from './entities.js';
 import { razorpayId, seconds } from './wire.js';
 
 export interface RazorpayEventEntities {

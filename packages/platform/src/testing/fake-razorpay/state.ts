@@ -1,8 +1,11 @@
 // Owns the fake Razorpay account: orders (created, attempted, paid), payments (captured, failed,
 // refunded), refunds, disputes and RazorpayX payouts (processing, then processed, reversed, failed
 // or rejected), what the API endpoints read and write, and the test controls that play the
-// customer, the bank and the dashboard (capture, refund, dispute, settle a payout). Test support only.
+// customer, the bank and the dashboard (capture, refund, dispute, settle a payout). Every object
+// starts from an answer recorded from Razorpay's API reference (the *.json next to this file), copied
+// with what differs. Test support only.
 import type { Clock } from '../../time/clock.js';
+import disputeJson from './dispute.json' with { type: 'json' };
 import type {
   PaymentSeed,
   PayoutStatus,
@@ -12,6 +15,10 @@ import type {
   RazorpayPayout,
   RazorpayRefund,
 } from './entities.js';
+import orderJson from './order.json' with { type: 'json' };
+import paymentJson from './payment.json' with { type: 'json' };
+import payoutJson from './payout.json' with { type: 'json' };
+import refundJson from './refund.json' with { type: 'json' };
 import {
   badRequest,
   collection,
@@ -25,6 +32,10 @@ import {
   readNotes,
   seconds,
 } from './wire.js';
+
+/** A copy of a recorded answer with `overrides` on top. */
+const recorded = <T extends object>(json: object, overrides: Partial<T>): T =>
+  Object.assign(copy(json) as T, overrides);
 
 const SETTLED: Record<'processed' | 'reversed' | 'failed' | 'rejected', PayoutStatus[]> = {
   processed: ['queued', 'pending', 'processing'],
@@ -61,21 +72,16 @@ export function createFakeRazorpayState(clock: Clock) {
     if (partial !== undefined && typeof partial !== 'boolean' && partial !== '0' && partial !== '1') {
       throw badRequest('The partial payment field must be true or false.', 'partial_payment');
     }
-    const order: RazorpayOrder = {
+    const order = recorded<RazorpayOrder>(orderJson, {
       id: razorpayId('order'),
-      entity: 'order',
       amount,
-      amount_paid: 0,
       amount_due: amount,
       currency,
       receipt: (body.receipt as string | undefined) ?? null,
-      offer_id: null,
-      status: 'created',
-      attempts: 0,
       notes: readNotes(body.notes),
       created_at: now(),
       ...(partial === undefined ? {} : { partial_payment: partial === true || partial === '1' }),
-    };
+    });
     orders.set(order.id, order);
     return copy(order);
   };
@@ -84,23 +90,14 @@ export function createFakeRazorpayState(clock: Clock) {
     const status = seed.status ?? 'captured';
     const captured = status === 'captured';
     const fee = captured ? Math.round(seed.amount * 0.02) : null;
-    const payment: RazorpayPayment = {
+    const payment = recorded<RazorpayPayment>(paymentJson, {
       id: razorpayId('pay'),
-      entity: 'payment',
       amount: seed.amount,
       currency: seed.currency ?? 'INR',
       status,
       order_id: seed.orderId ?? null,
-      invoice_id: null,
-      international: false,
       method: seed.method ?? 'upi',
-      amount_refunded: 0,
-      refund_status: null,
       captured,
-      description: null,
-      card_id: null,
-      bank: null,
-      wallet: null,
       vpa: (seed.method ?? 'upi') === 'upi' ? 'success@razorpay' : null,
       email: seed.email ?? 'fan@example.com',
       contact: '+919900000000',
@@ -114,7 +111,7 @@ export function createFakeRazorpayState(clock: Clock) {
       error_reason: status === 'failed' ? 'payment_cancelled' : null,
       acquirer_data: { rrn: captured ? String(Math.floor(Math.random() * 1e12)).padStart(12, '0') : null },
       created_at: seconds(seed.createdAt ?? clock.now()),
-    };
+    });
     payments.set(payment.id, payment);
     return copy(payment);
   };
@@ -162,40 +159,27 @@ export function createFakeRazorpayState(clock: Clock) {
     const full = payment.amount_refunded === payment.amount;
     payment.refund_status = full ? 'full' : 'partial';
     if (full) payment.status = 'refunded';
-    const refund: RazorpayRefund = {
+    const refund = recorded<RazorpayRefund>(refundJson, {
       id: razorpayId('rfnd'),
-      entity: 'refund',
       amount: value,
       currency: payment.currency,
       payment_id: paymentId,
-      notes: [],
-      receipt: null,
-      acquirer_data: { arn: null },
       created_at: now(),
-      batch_id: null,
-      status: 'processed',
-      speed_processed: 'normal',
-      speed_requested: 'normal',
-    };
+    });
     refunds.set(refund.id, refund);
     return copy(refund);
   };
 
   const disputePayment = (paymentId: string, amount?: number): RazorpayDispute => {
     const payment = found(payments, paymentId);
-    const dispute: RazorpayDispute = {
+    const dispute = recorded<RazorpayDispute>(disputeJson, {
       id: razorpayId('disp'),
-      entity: 'dispute',
       payment_id: paymentId,
       amount: amount ?? payment.amount,
       currency: payment.currency,
-      amount_deducted: 0,
-      reason_code: 'chargeback_fraud',
       respond_by: now() + 7 * 86_400,
-      status: 'open',
-      phase: 'chargeback',
       created_at: now(),
-    };
+    });
     disputes.set(dispute.id, dispute);
     return copy(dispute);
   };
@@ -219,26 +203,18 @@ export function createFakeRazorpayState(clock: Clock) {
     if (!['NEFT', 'RTGS', 'IMPS', 'UPI', 'card', 'amazonpay'].includes(body.mode as string)) {
       throw badRequest('Invalid payout mode', 'mode');
     }
-    const payout: RazorpayPayout = {
+    const payout = recorded<RazorpayPayout>(payoutJson, {
       id: razorpayId('pout'),
-      entity: 'payout',
       fund_account_id: body.fund_account_id as string,
       amount,
       currency,
       notes: readNotes(body.notes),
-      fees: 590,
-      tax: 90,
-      status: 'processing',
       purpose: body.purpose as string,
-      utr: null,
       mode: body.mode as string,
       reference_id: typeof body.reference_id === 'string' ? body.reference_id : null,
       narration: typeof body.narration === 'string' ? body.narration : null,
-      batch_id: null,
-      status_details: null,
       created_at: now(),
-      fee_type: null,
-    };
+    });
     payouts.set(payout.id, payout);
     return copy(payout);
   };
@@ -267,7 +243,7 @@ export function createFakeRazorpayState(clock: Clock) {
     return copy(payout);
   };
 
-  const sorted = <T extends { created_at: number }>(
+  const select = <T extends { created_at: number }>(
     map: Map<string, T>,
     keep: (item: T) => boolean = () => true,
   ) => [...map.values()].filter(keep);
@@ -277,19 +253,19 @@ export function createFakeRazorpayState(clock: Clock) {
     order: (id: string) => copy(found(orders, id)),
     orderPayments: (id: string) => {
       found(orders, id);
-      const items = sorted(payments, (payment) => payment.order_id === id).map((p) => copy(p));
+      const items = select(payments, (payment) => payment.order_id === id).map((p) => copy(p));
       return { entity: 'collection' as const, count: items.length, items };
     },
-    payments: (paging: Paging) => collection(sorted(payments), paging),
+    payments: (paging: Paging) => collection(select(payments), paging),
     payment: (id: string) => copy(found(payments, id)),
     paymentRefunds: (id: string, paging: Paging) => {
       found(payments, id);
       return collection(
-        sorted(refunds, (refund) => refund.payment_id === id),
+        select(refunds, (refund) => refund.payment_id === id),
         paging,
       );
     },
-    refunds: (paging: Paging) => collection(sorted(refunds), paging),
+    refunds: (paging: Paging) => collection(select(refunds), paging),
     refund: (id: string) => copy(found(refunds, id)),
     dispute: (id: string) => copy(found(disputes, id)),
     createPayout,
@@ -303,13 +279,3 @@ export function createFakeRazorpayState(clock: Clock) {
     settlePayout,
   };
 }
-
-export type {
-  PaymentSeed,
-  PayoutStatus,
-  RazorpayDispute,
-  RazorpayOrder,
-  RazorpayPayment,
-  RazorpayPayout,
-  RazorpayRefund,
-} from './entities.js';

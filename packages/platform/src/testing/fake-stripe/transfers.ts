@@ -3,6 +3,8 @@
 // the API or a test control (what the dashboard or Stripe itself does). Test support only.
 import type Stripe from 'stripe';
 import type { Clock } from '../../time/clock.js';
+import transferJson from './transfer.json' with { type: 'json' };
+import transferReversalJson from './transfer-reversal.json' with { type: 'json' };
 import {
   copy,
   FakeStripeError,
@@ -11,6 +13,7 @@ import {
   noSuch,
   onlyKnown,
   type Params,
+  recorded,
   seconds,
   strings,
   stripeId,
@@ -57,31 +60,20 @@ export function createFakeTransfers(clock: Clock) {
       throw invalidParam('destination', `No such destination: '${params.destination}'`);
     }
     const id = stripeId('tr');
-    const transfer = {
+    const transfer = recorded<Stripe.Transfer>(transferJson, {
       id,
-      object: 'transfer',
       amount,
-      amount_reversed: 0,
       balance_transaction: stripeId('txn'),
       created: seconds(clock.now()),
       currency: params.currency.toLowerCase(),
       description: (params.description as string | undefined) ?? null,
       destination: params.destination,
       destination_payment: stripeId('py'),
-      livemode: false,
       metadata: strings(params.metadata),
-      reversals: {
-        object: 'list',
-        data: [],
-        has_more: false,
-        total_count: 0,
-        url: `/v1/transfers/${id}/reversals`,
-      },
-      reversed: false,
+      reversals: { ...transferJson.reversals, data: [], url: `/v1/transfers/${id}/reversals` },
       source_transaction: (params.source_transaction as string | undefined) ?? null,
-      source_type: 'card',
       transfer_group: (params.transfer_group as string | undefined) ?? null,
-    } as unknown as Stripe.Transfer;
+    });
     transfers.set(id, transfer);
     return copy(transfer);
   };
@@ -102,18 +94,16 @@ export function createFakeTransfers(clock: Clock) {
         param: 'amount',
       });
     }
-    const reversal = {
+    const reversal = recorded<Stripe.TransferReversal>(transferReversalJson, {
       id: stripeId('trr'),
-      object: 'transfer_reversal',
       amount: value,
       balance_transaction: stripeId('txn'),
       created: seconds(clock.now()),
       currency: transfer.currency,
       destination_payment_refund: stripeId('pyr'),
       metadata,
-      source_refund: null,
       transfer: id,
-    } as unknown as Stripe.TransferReversal;
+    });
     transfer.amount_reversed += value;
     transfer.reversed = transfer.amount_reversed === transfer.amount;
     transfer.reversals.data.unshift(reversal);

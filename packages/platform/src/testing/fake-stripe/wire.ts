@@ -126,6 +126,10 @@ export const seconds = (instant: Date): number => Math.floor(instant.getTime() /
 /** Objects are handed out as copies: a test changes state only through the API or the helpers. */
 export const copy = <T>(value: T): T => structuredClone(value);
 
+/** A copy of an answer recorded from Stripe's API reference (a *.json next to this file) with `overrides` on top. */
+export const recorded = <T>(json: object, overrides: Record<string, unknown>): T =>
+  Object.assign(copy(json), overrides) as unknown as T;
+
 /** A parameter's string map (metadata), or an empty one. */
 export const strings = (value: unknown): Record<string, string> =>
   value && typeof value === 'object' ? (value as Record<string, string>) : {};

@@ -103,6 +103,12 @@ export const presentRun = (row: RunRow): Run => ({
 
 const findingNotFound = () =>
   new AppError({ kind: 'not_found', code: 'finding_not_found', detail: 'No such reconciliation finding.' });
+const ownOrder = () =>
+  new AppError({
+    kind: 'forbidden',
+    code: 'own_account',
+    detail: 'Staff cannot resolve a finding about their own order; another finance member must.',
+  });
 const findingNotOpen = (status: string) =>
   new AppError({
     kind: 'conflict',
@@ -259,11 +265,14 @@ export function createFindingStore(db: Database, clock: Clock) {
     ): Promise<Finding> {
       return withTransaction(pairly, async (trx) => {
         const current = await trx
-          .selectFrom('payment_reconciliation_findings')
-          .select('status')
-          .where('id', '=', findingId)
+          .selectFrom('payment_reconciliation_findings as f')
+          .leftJoin('payment_orders as o', 'o.id', 'f.order_id')
+          .select(['f.status', 'o.user_id as orderUserId'])
+          .where('f.id', '=', findingId)
           .executeTakeFirst();
         if (!current) throw findingNotFound();
+        // As with reviews and order reviews: nobody settles what concerns their own purchase.
+        if (current.orderUserId === staffId) throw ownOrder();
         const row = await trx
           .updateTable('payment_reconciliation_findings')
           .set({

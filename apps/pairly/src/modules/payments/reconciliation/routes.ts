@@ -103,7 +103,7 @@ export function registerReconciliationRoutes(
         summary: 'Resolve an open finding with what finance concluded',
         description: doc(
           'payments:resolve',
-          'Once: a finding that is repaired or already resolved is a 409 `finding_not_open`. Audited (`payments.finding_resolved`).',
+          'Once: a finding that is repaired or already resolved is a 409 `finding_not_open`. Not on a finding about your own order (403 `own_account`). Audited (`payments.finding_resolved`).',
         ),
         params: FindingParams,
         body: ResolveFindingBody,

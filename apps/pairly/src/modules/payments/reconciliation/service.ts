@@ -21,16 +21,16 @@ import {
 import type { PairlySchema } from '../../../db.js';
 import { paymentsNotConfigured } from '../clients.js';
 import type { ProviderClients } from '../foundation.js';
+import { GRANTED, orderByPayment } from '../orders-repository.js';
 import { ReversalNotReady, type Reversals } from '../reversals/service.js';
 import type { StoredOrder } from '../tables.js';
-import type { ApplyPaidPayment, OrderStatus, PaymentProvider } from '../types.js';
+import type { ApplyPaidPayment, PaymentProvider } from '../types.js';
 import type { Finding, FindingStore, NewFinding, Run } from './findings.js';
 import { type ListedPayment, type ListedRefund, type Period, providerListing } from './providers.js';
 
 /** The longest period one run may cover. */
 export const MAX_PERIOD_DAYS = 31;
 const DAY_MS = 86_400_000;
-const GRANTED: OrderStatus[] = ['paid', 'partially_refunded', 'refunded', 'disputed'];
 
 export interface RunRequest {
   from: Date;
@@ -87,18 +87,6 @@ export function createReconciliation(deps: ReconciliationDeps) {
   const configured = (provider: PaymentProvider) =>
     provider === 'stripe' ? clients.stripe !== null : clients.razorpay !== null;
 
-  async function orderByPayment(
-    provider: PaymentProvider,
-    paymentId: string,
-  ): Promise<StoredOrder | undefined> {
-    return kysely
-      .selectFrom('payment_orders')
-      .selectAll()
-      .where('provider', '=', provider)
-      .where('provider_payment_id', '=', paymentId)
-      .executeTakeFirst();
-  }
-
   async function note(runId: string, tally: Tally, finding: NewFinding): Promise<void> {
     const status = await findings.record(runId, finding);
     if (finding.status === 'repaired') tally.repaired += 1;
@@ -109,7 +97,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
     Number(order.amount) !== payment.amount || order.currency !== payment.currency;
 
   async function checkPayment(runId: string, tally: Tally, payment: ListedPayment): Promise<void> {
-    const order = await orderByPayment(payment.provider, payment.paymentId);
+    const order = await orderByPayment(kysely, payment.provider, payment.paymentId);
     if (order && GRANTED.includes(order.status)) {
       if (!mismatch(order, payment)) {
         tally.matched += 1;
@@ -142,17 +130,13 @@ export function createReconciliation(deps: ReconciliationDeps) {
         });
         return;
       case 'already_granted':
+      case 'mismatch':
+        // An order in review whose amounts match (account frozen, a second payment) is already in
+        // the order-review queue: no amount_mismatch for it.
         if (!mismatch(outcome.order, payment)) {
           tally.matched += 1;
           return;
         }
-        await note(
-          runId,
-          tally,
-          mismatchFinding(payment, outcome.order.id, outcome.order.amount, outcome.order.currency),
-        );
-        return;
-      case 'mismatch':
         await note(
           runId,
           tally,
@@ -220,7 +204,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
     const listing = providerListing(clients, provider);
     if (provider === 'razorpay') {
       for (const refund of listed.filter((item) => item.succeeded && item.paymentId)) {
-        const order = await orderByPayment(provider, refund.paymentId as string);
+        const order = await orderByPayment(kysely, provider, refund.paymentId as string);
         if (!order) continue;
         const known = await kysely
           .selectFrom('payment_reversals')
@@ -246,7 +230,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
     // Stripe: reversals follow each payment's running refunded total (as charge.refunded reports it).
     const payments = new Set(listed.filter((item) => item.paymentId).map((item) => item.paymentId as string));
     for (const paymentId of payments) {
-      const order = await orderByPayment(provider, paymentId);
+      const order = await orderByPayment(kysely, provider, paymentId);
       if (!order || !GRANTED.includes(order.status)) continue;
       const all = (await listing.refundsOfPayment(paymentId)).filter((item) => item.succeeded);
       const total = all.reduce((sum, item) => sum + item.amount, 0);

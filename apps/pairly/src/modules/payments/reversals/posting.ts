@@ -1,6 +1,7 @@
 // Owns moving credits for a reversal inside the webhook inbox's (or a reconciliation repair's)
 // transaction: taking a refunded or disputed grant back from the user's spendable balance, and giving
-// it back when the platform wins a dispute. Each move is ONE keyed ledger operation (`credits_run`,
+// it back when the platform wins a dispute. Each move is ONE keyed ledger operation (credits'
+// keyed posting, `credits_run`,
 // scope `payments`, key `reversal:<provider>:<refund or dispute id>`, and `...:reinstated` for the
 // give-back), so even a replay that slipped past the reversal row's unique key posts nothing twice.
 // Never a negative balance: when the credits are already spent, what there is is taken, every
@@ -8,10 +9,10 @@
 // rest. A reversal goes through on an account that is already frozen: the freeze stops the user,
 // not the provider's verdict; the flag is lifted for the posting statement only and set again in
 // the same transaction, so no other operation ever sees it lifted (the rows stay locked).
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { PairlySchema } from '../../../db.js';
-import { requestHash } from '../../credits/idempotency.js';
-import { type Leg, legsPayload, type PostedTransfer, SYSTEM_ACCOUNTS } from '../../credits/ledger.js';
+import { runKeyedWithin } from '../../credits/keyed-posting.js';
+import { type Leg, SYSTEM_ACCOUNTS } from '../../credits/ledger.js';
 
 export const REVERSAL_SCOPE = 'payments';
 
@@ -25,11 +26,6 @@ export interface TakeBackResult {
 
 interface LockedAccounts {
   spendable: { id: string; frozen: boolean; available: number } | null;
-}
-
-interface RunAnswer {
-  replayed: boolean;
-  response: { outcome: string; transfers?: PostedTransfer[] } | string;
 }
 
 /**
@@ -62,7 +58,11 @@ async function lockAccounts(
   return { spendable: { id: spendable.id, frozen: spendable.frozen, available } };
 }
 
-/** Posts the legs once under the key, in the transaction; an already frozen account is lifted for this statement only. */
+/**
+ * Posts the legs once under the key, in the transaction, through credits' keyed posting; an already
+ * frozen account is lifted for this statement only. The amount was measured under the same locks:
+ * a refusal here is a bug, never a user's state (it throws, and the caller's transaction rolls back).
+ */
 async function postKeyed(
   trx: Transaction<PairlySchema>,
   key: string,
@@ -75,22 +75,18 @@ async function postKeyed(
   if (account.frozen) {
     await trx.updateTable('credit_accounts').set({ frozen: false }).where('id', '=', account.id).execute();
   }
-  const { rows } = await sql<{ answer: RunAnswer | string }>`
-    select credits_run(${crypto.randomUUID()}::uuid, ${REVERSAL_SCOPE}, ${key}, ${operation},
-      ${requestHash(operation, params)}, ${JSON.stringify(legsPayload(legs))}::jsonb, ${at}::timestamptz,
-      200::integer) as answer
-  `.execute(trx);
+  const { body } = await runKeyedWithin(
+    trx,
+    { scope: REVERSAL_SCOPE, key, operation, params },
+    legs,
+    200,
+    at,
+    (_operationId, transfers) => transfers[0]?.id ?? null,
+  );
   if (account.frozen) {
     await trx.updateTable('credit_accounts').set({ frozen: true }).where('id', '=', account.id).execute();
   }
-  const raw = rows[0]?.answer;
-  const answer: RunAnswer = typeof raw === 'string' ? JSON.parse(raw) : (raw as RunAnswer);
-  const response = typeof answer.response === 'string' ? JSON.parse(answer.response) : answer.response;
-  if (response.outcome !== 'applied') {
-    // The amount was measured under the same locks: a refusal here is a bug, never a user's state.
-    throw new Error(`reversal posting ${key} was refused: ${response.outcome}`);
-  }
-  return response.transfers?.[0]?.id ?? null;
+  return body;
 }
 
 /** Freezes every account of the user (spendable, earnings, held), as credits.setFrozen does. */

@@ -14,12 +14,10 @@ import { type Clock, UnresolvedWebhookEvent } from '@app/platform';
 import type { Transaction } from 'kysely';
 import type { PairlySchema } from '../../../db.js';
 import type { PaymentProvider } from '../event-router.js';
+import { GRANTED, lockOrder as lockOrderBy } from '../orders-repository.js';
 import type { StoredOrder } from '../tables.js';
 import type { OrderStatus } from '../types.js';
 import { giveBack, takeBack } from './posting.js';
-
-/** States of an order whose grant was made (and so may be reversed). */
-const GRANTED: OrderStatus[] = ['paid', 'partially_refunded', 'refunded', 'disputed'];
 
 /**
  * The payment's grant is not there yet (the refund or dispute overtook the payment event, or the
@@ -71,23 +69,11 @@ export function createReversals(clock: Clock) {
   /** The order paid by the payment, locked for the length of the transaction (reversals of one order go one at a time). */
   async function lockOrder(trx: Transaction<PairlySchema>, ref: PaymentRef): Promise<StoredOrder> {
     const byPayment = ref.paymentId
-      ? await trx
-          .selectFrom('payment_orders')
-          .selectAll()
-          .where('provider', '=', ref.provider)
-          .where('provider_payment_id', '=', ref.paymentId)
-          .forUpdate()
-          .executeTakeFirst()
+      ? await lockOrderBy(trx, ref.provider, { paymentId: ref.paymentId })
       : undefined;
     if (byPayment) return readyOrder(byPayment);
     const order = ref.providerOrderId
-      ? await trx
-          .selectFrom('payment_orders')
-          .selectAll()
-          .where('provider', '=', ref.provider)
-          .where('provider_order_id', '=', ref.providerOrderId)
-          .forUpdate()
-          .executeTakeFirst()
+      ? await lockOrderBy(trx, ref.provider, { providerOrderId: ref.providerOrderId })
       : undefined;
     if (!order) {
       throw new ReversalNotReady(
@@ -419,7 +405,7 @@ export function createReversals(clock: Clock) {
     return (await totals(trx, orderId)).refundedAmount;
   }
 
-  return { applyRefund, openDispute, closeDispute, refundedAmount, existing };
+  return { applyRefund, openDispute, closeDispute, refundedAmount };
 }
 
 export type Reversals = ReturnType<typeof createReversals>;
