@@ -31,6 +31,7 @@ let origin: string;
 let alice: TestUser;
 let bob: TestUser;
 let start: Date;
+let goneDb: Awaited<ReturnType<typeof createTestDatabase>>;
 const open: WebSocket[] = [];
 
 beforeAll(async () => {
@@ -40,6 +41,10 @@ beforeAll(async () => {
   alice = await signUp(t);
   bob = await signUp(t);
   start = t.clock.now();
+  // A database that is gone, for item 22: made here, under the hook's longer timeout, as creating a
+  // database on a busy PostgreSQL server can take longer than a test may.
+  goneDb = await createTestDatabase([identityMigrations]);
+  await goneDb.close();
 });
 afterEach(() => {
   t.clock.set(start);
@@ -173,10 +178,8 @@ describe('WebSocket authentication', () => {
 
   it('item 22: closes with 1013 (try again later), not 4401, when the session cannot be checked', async () => {
     // An instance whose key-value store knows nothing and whose database is gone.
-    const db = await createTestDatabase([identityMigrations]);
-    await db.close();
     const kv = await createKeyValueStore();
-    const sessions = anotherSessionService({ ...t, db }, kv);
+    const sessions = anotherSessionService({ ...t, db: goneDb }, kv);
     const socket = Object.assign(new EventEmitter(), {
       sent: [] as string[],
       closedWith: undefined as { code: number; reason: string } | undefined,
