@@ -6,9 +6,9 @@
 // version and answers read, the candidate view built): the figure is how many reads one submit costs.
 // Embedded (PGlite in memory) by default; DATABASE_URL points it at PostgreSQL.
 // Run: node --conditions=source --import tsx bench/assessments/submit.ts [--attempts N]
-import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createHiringApp } from '../../apps/hiring/src/app.js';
+import { newToken } from '../../apps/hiring/src/modules/invitations/tokens.js';
 import { buildTestApp } from '../../packages/platform/src/testing/test-app.js';
 
 const { values } = parseArgs({ options: { attempts: { type: 'string', default: '40' } } });
@@ -90,7 +90,7 @@ async function main() {
 
     const attempts: Array<{ id: string; token: string }> = [];
     for (let index = 0; index < ATTEMPTS; index++) {
-      const token = randomBytes(32).toString('base64url');
+      const { token, hash } = newToken();
       const now = t.clock.now();
       await t.db.executeSql(
         `insert into hiring_assessment_invitations (organisation_id, assessment_id, email, token_hash, token_issued_at,
@@ -100,7 +100,7 @@ async function main() {
           organisationId,
           assessmentId,
           `c${index}@example.com`,
-          createHash('sha256').update(token).digest('hex'),
+          hash,
           now,
           new Date(now.getTime() + 86_400_000),
         ],
@@ -112,7 +112,7 @@ async function main() {
       for (const question of questions()) {
         // Ten saves a second per attempt are allowed: the clock moves a second every ten saves.
         if (Number(question.id.slice(1)) % 10 === 0) t.clock.advance(1000);
-        await t.app.inject({
+        const saved = await t.app.inject({
           method: 'PUT',
           url: `/assessment-attempts/${attempt.id}/answers/${question.id}`,
           headers: { 'x-attempt-token': attempt.token },
@@ -120,6 +120,7 @@ async function main() {
             ? { choiceIds: ['a'] }
             : { text: 'Indexes speed reads and transactions keep writes consistent. '.repeat(8) },
         });
+        if (saved.statusCode !== 200) throw new Error(`save: ${saved.statusCode} ${saved.body}`);
       }
       attempts.push(attempt);
     }

@@ -1,5 +1,7 @@
 // Public surface of the platform: what apps may import. Anything not exported here is internal.
 export * from './auth/index.js';
+export { hashSecretToken, newSecretToken } from './auth/secret-tokens.js';
+export { normaliseEmail } from './auth/users.js';
 export * from './config/index.js';
 export * from './db/index.js';
 export * from './errors/index.js';

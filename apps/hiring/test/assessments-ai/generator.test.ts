@@ -47,12 +47,20 @@ describe('the deterministic generator', () => {
   });
 
   it('another input can give another selection; question ids are the bank’s', () => {
-    const a = ids(generateFromBank({ ...input, skills: [{ name: 'react', level: 3 }], questionCount: 3 }));
-    expect(a.every((id) => id.startsWith('react-'))).toBe(true);
-    const again = ids(
-      generateFromBank({ ...input, skills: [{ name: 'react', level: 3 }], questionCount: 3 }),
-    );
-    expect(again).toEqual(a);
+    const react = (jobDescription: string) =>
+      ids(
+        generateFromBank({
+          ...input,
+          jobDescription,
+          skills: [{ name: 'react', level: 3 }],
+          questionCount: 3,
+        }),
+      );
+    const a = react('Builds the web app.');
+    const b = react('Owns the design system.');
+    expect([...a, ...b].every((id) => /^react-\d+$/.test(id))).toBe(true);
+    expect(b).not.toEqual(a);
+    expect(react('Builds the web app.')).toEqual(a);
   });
 
   it('caps the count at 40 and at what the bank holds, moving a full section’s share to the others', () => {

@@ -51,7 +51,7 @@ const invite = (extra: Partial<Parameters<typeof inviteDirect>[1]> = {}) =>
 
 describe('opening and starting', () => {
   it('shows the invite without questions, starts once, and never sends answers or rubrics', async () => {
-    const { token } = await invite();
+    const { token, invitationId } = await invite();
     const opened = await t.app.inject({ method: 'GET', url: `/assessment-invites/${token}` });
     expect(opened.statusCode).toBe(200);
     expect(opened.json()).toMatchObject({
@@ -79,8 +79,8 @@ describe('opening and starting', () => {
     expect(second.statusCode).toBe(410);
     expect(second.json().code).toBe('invitation_used');
     const { rows } = await t.db.executeSql(
-      'select count(*)::int as n from hiring_assessment_attempts where access_token_hash is not null and id = $1',
-      [body.id],
+      'select count(*)::int as n from hiring_assessment_attempts where invitation_id = $1',
+      [invitationId],
     );
     expect(rows[0]).toEqual({ n: 1 });
     const stored = await t.db.executeSql(
@@ -112,6 +112,7 @@ describe('answers, deadline and submit', () => {
     expect((await save(t, attempt, 'q1', { choiceIds: ['b'] })).statusCode).toBe(200);
     const replaced = await save(t, attempt, 'q1', { choiceIds: ['a'] });
     expect(replaced.statusCode).toBe(200);
+    expectNoSecrets(replaced);
     expect((await save(t, attempt, 'q1', { choiceIds: ['a'] })).statusCode).toBe(200);
     expect((await save(t, attempt, 'q2', { choiceIds: ['a', 'b'] })).statusCode).toBe(200);
     expect(

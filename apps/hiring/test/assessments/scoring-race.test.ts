@@ -1,6 +1,6 @@
 // The expiry job and a late submit race to score an attempt past its deadline (issue 12): ONE
 // conditional update of status decides, so every attempt is graded exactly once (each question sent
-// to the grader once, one set of grades, one "scored" log line) and every caller sees the same
+// to the grader once, one "scored" log line per attempt) and every caller sees the same
 // result. Embedded PGlite has ONE connection, so there the "races" are serialised: the test still
 // fails if the conditional `status = 'in_progress'` guard of the claim goes (a second claimant would
 // grade again), but true concurrency is exercised only with DATABASE_URL (PostgreSQL); CI runs both.
@@ -59,11 +59,7 @@ describe('expiry job vs late submit', () => {
       timeout: 15_000,
       interval: 100,
     });
-    const { rows } = await t.db.executeSql(
-      'select count(*)::int as n from hiring_assessment_grades where attempt_id = $1',
-      [attempt.id],
-    );
-    expect(rows[0]).toEqual({ n: 3 });
+    // Graded once: one "scored" line (the grade rows are upserted, so their count could not tell).
     expect(scoredLines(attempt.id)).toHaveLength(1);
   });
 
@@ -95,7 +91,15 @@ describe('expiry job vs late submit', () => {
         return inner.grade(question, answer);
       },
     };
-    const dependencies = { db: t.db, clock: t.clock, logger: { info() {}, warn() {}, error() {} } } as never;
+    const scoredIds: string[] = [];
+    const logger = {
+      info(line: { event?: string; attemptId?: string }) {
+        if (line.event === 'assessment_attempt_scored' && line.attemptId) scoredIds.push(line.attemptId);
+      },
+      warn() {},
+      error() {},
+    };
+    const dependencies = { db: t.db, clock: t.clock, logger } as never;
     const scorers = [0, 1].map(() =>
       createScoring({
         dependencies,
@@ -113,16 +117,10 @@ describe('expiry job vs late submit', () => {
       scorers[1]?.sweep(),
       ...rows.map((row) => scorers[row === rows[0] ? 0 : 1]?.end(row as never)),
     ]);
-    const swept = (outcomes[0] as number) + (outcomes[1] as number);
     const ended = outcomes.slice(2) as Array<{ status: string; percent: number }>;
     for (const row of ended) expect(row).toMatchObject({ status: 'scored', percent: 50 });
-    // 4 attempts x 3 questions, each graded exactly once in all.
+    // 4 attempts x 3 questions, each graded exactly once in all, and each attempt scored once.
     expect(calls).toBe(12);
-    expect(swept).toBeLessThanOrEqual(4);
-    const { rows: grades } = await t.db.executeSql(
-      'select count(*)::int as n from hiring_assessment_grades where attempt_id = any($1::uuid[])',
-      [made.map((attempt) => attempt.id)],
-    );
-    expect(grades[0]).toEqual({ n: 12 });
+    expect(scoredIds.sort()).toEqual(made.map((attempt) => attempt.id).sort());
   });
 });

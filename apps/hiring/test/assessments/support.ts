@@ -3,15 +3,13 @@
 // quota and mails are tested there; most suites here only need a token), the token of an invite
 // sent through the real route (read from the mail outbox), and a walk over a response for fields a
 // candidate must never receive.
-import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import { newToken } from '../../src/modules/invitations/tokens.js';
 import type { HiringTestApp, Response, TestUser } from '../support/hiring-client.js';
 
 /** A JSON body as inject's json() returns it. */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are what the assertions check
 type Body = any;
-
-export const PASSWORD = 'correct horse battery staple 42';
 
 /** Two sections: two choice questions and one text question (8 points in all). */
 export function templateBody(overrides: Record<string, unknown> = {}) {
@@ -135,7 +133,7 @@ export async function inviteDirect(
   },
 ): Promise<{ token: string; invitationId: string }> {
   emails += 1;
-  const token = randomBytes(32).toString('base64url');
+  const { token, hash } = newToken();
   const now = t.clock.now();
   const hours = input.validHours ?? 168;
   const { rows } = await t.db.executeSql(
@@ -149,7 +147,7 @@ export async function inviteDirect(
       input.email ?? `invitee${emails}-${process.pid}@example.com`,
       input.applicationId ?? null,
       input.candidateUserId ?? null,
-      createHash('sha256').update(token, 'utf8').digest('hex'),
+      hash,
       now,
       hours,
       new Date(now.getTime() + hours * 3_600_000),
@@ -229,7 +227,8 @@ export function getAttempt(t: HiringTestApp, attempt: { id: string; token: strin
   });
 }
 
-const SECRET_KEYS = new Set([
+/** Keys that carry grading material: a candidate-facing body or schema must never hold them. */
+export const SECRET_KEYS = new Set([
   'correct',
   'rubric',
   'referenceAnswer',

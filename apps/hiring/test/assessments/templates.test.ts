@@ -283,6 +283,26 @@ describe('templates and versions', () => {
     });
   });
 
+  it('links a published assessment to a job without writing a new version', async () => {
+    const created = await createAssessment(t, owner, organisationId);
+    await publish(t, owner, organisationId, created.id);
+    const job = await createJob(t, owner, organisationId);
+    const linked = await t.app.inject({
+      method: 'PATCH',
+      url: `${assessmentsUrl(organisationId)}/${created.id}`,
+      headers: owner.headers,
+      payload: { jobId: job.id },
+    });
+    expect(linked.statusCode).toBe(200);
+    expect(linked.json()).toMatchObject({
+      jobId: job.id,
+      version: 1,
+      latestVersion: 1,
+      publishedVersion: 1,
+      hasUnpublishedChanges: false,
+    });
+  });
+
   it('refuses to publish an empty assessment and to change an archived one', async () => {
     const empty = await createAssessment(t, owner, organisationId, { sections: [] });
     const url = `${assessmentsUrl(organisationId)}/${empty.id}`;

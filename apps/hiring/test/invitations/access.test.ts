@@ -2,6 +2,7 @@
 // viewers read but never create, resend or revoke, another organisation gets 404 on every route
 // (organisation paths and spec paths alike), a candidate sees only the invitations addressed to them,
 // and the spec-compatible paths behave as the organisation's paths do.
+import { operationsWithoutExamples } from '@app/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceClock, collectPages } from '../applications/support.js';
 import {
@@ -305,5 +306,21 @@ describe('the spec-compatible paths', () => {
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json().status).toBe('revoked');
     expect(await failure(tokensOf(t).resolve(fresh))).toMatchObject({ code: 'invitation_revoked' });
+  });
+});
+
+describe('the API documents', () => {
+  it('show an example for every request body and 2xx answer of the invitation routes', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    const prefixes = [
+      '/organisations/{organisationId}/invitations',
+      '/organisations/{organisationId}/assessments/{assessmentId}/invitations',
+      '/me/assessment-invitations',
+      '/assessment-invitations',
+    ];
+    expect(
+      Object.keys(document.paths).filter((path) => prefixes.some((p) => path.startsWith(p))).length,
+    ).toBeGreaterThan(5);
+    expect(operationsWithoutExamples(document, prefixes)).toEqual([]);
   });
 });

@@ -72,24 +72,51 @@ describe('the invitations quota', () => {
   it('gives the quota back when the create fails after taking it', async () => {
     const acme = await team(first, 'Refund Ltd');
     const assessmentId = await assessment(first, acme.organisationId);
-    // Two creates for the same email race: the live-invitation index refuses one of them after its
-    // quota was taken; that one is given back.
-    const results = await Promise.all([
-      invite(first, acme.owner, acme.organisationId, assessmentId, {
+    // A competing invitation for the same email lands right after this create takes its quota (a
+    // trigger on the quota row stands in for a create racing on another instance), so the
+    // live-invitation index refuses the insert after the pre-check passed; the quota is given back.
+    const name = `competitor_${acme.organisationId.replaceAll('-', '')}`;
+    await rows(
+      first,
+      `create function ${name}() returns trigger language plpgsql as $body$
+       begin
+         if new.organisation_id = '${acme.organisationId}' and new.metric = 'invitations'
+            and (tg_op = 'INSERT' or new.used > old.used) then
+           insert into hiring_assessment_invitations (organisation_id, assessment_id, email, token_hash,
+             token_issued_at, valid_hours, expires_at, attempts_limit, created_at, last_sent_at)
+           values (new.organisation_id, '${assessmentId}', 'same@example.com',
+             encode(sha256(gen_random_uuid()::text::bytea), 'hex'), now(), 1, now() + interval '1 hour', 1, now(), now())
+           on conflict do nothing;
+         end if;
+         return new;
+       end $body$`,
+    );
+    await rows(
+      first,
+      `create trigger ${name} after insert or update on hiring_usage for each row execute function ${name}()`,
+    );
+    try {
+      const response = await invite(first, acme.owner, acme.organisationId, assessmentId, {
         candidates: [{ email: 'same@example.com' }],
-      }),
-      invite(second, acme.recruiter, acme.organisationId, assessmentId, {
-        candidates: [{ email: 'same@example.com' }],
-      }),
-    ]);
-    expect(results.map((result) => result.statusCode).sort()).toEqual([201, 409]);
-    expect(results.find((result) => result.statusCode === 409)?.json().code).toBe('invitation_exists');
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json().code).toBe('invitation_exists');
+    } finally {
+      await rows(first, `drop trigger ${name} on hiring_usage`);
+      await rows(first, `drop function ${name}()`);
+    }
     const [usage] = await rows(
       first,
       "select used from hiring_usage where organisation_id = $1 and metric = 'invitations'",
       [acme.organisationId],
     );
-    expect(usage?.used).toBe(1);
+    expect(usage?.used).toBe(0);
+    expect(await invitationCount(acme.organisationId)).toBe(1);
+    const [mails] = await rows(
+      first,
+      "select count(*)::int as n from mail_outbox where recipient = 'same@example.com'",
+    );
+    expect(Number(mails?.n)).toBe(0);
   });
 
   it('never passes the limit when creates race on two instances', async () => {

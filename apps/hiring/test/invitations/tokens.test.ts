@@ -141,6 +141,9 @@ describe('expiry, resend and revoke', () => {
     await later(2 * HOUR);
     expect(await failure(tokens.resolve(token))).toEqual({ kind: 'gone', code: 'invitation_expired' });
     expect(await failure(tokens.start(token))).toEqual({ kind: 'gone', code: 'invitation_expired' });
+    const link = await t.app.inject({ method: 'GET', url: `/assessment-invites/${token}` });
+    expect(link.statusCode).toBe(410);
+    expect(link.json().code).toBe('invitation_expired');
     const listed = await get(
       t,
       acme.viewer,

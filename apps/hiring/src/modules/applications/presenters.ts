@@ -9,6 +9,7 @@ import type {
   Applicant,
   ApplicationDetail,
   ApplicationSummary,
+  AssessmentScore,
   MyApplication,
   Note,
   StageRef,
@@ -52,14 +53,6 @@ export function toMyApplication(row: ApplicationRow): MyApplication {
 }
 
 /** The application's latest scored assessment attempt (shown in the pipeline), or null. */
-export interface AssessmentScore {
-  attemptId: string;
-  assessmentId: string;
-  percent: number;
-  passed: boolean;
-  scoredAt: string;
-}
-
 function assessmentScoreOf(row: ApplicationSummaryRow): AssessmentScore | null {
   if (row.assessment_attempt_id === null || row.assessment_id === null || row.assessment_scored_at === null) {
     return null;
@@ -73,10 +66,7 @@ function assessmentScoreOf(row: ApplicationSummaryRow): AssessmentScore | null {
   };
 }
 
-export function toSummary(
-  row: ApplicationSummaryRow,
-  applicant: Applicant,
-): ApplicationSummary & { assessment: AssessmentScore | null } {
+export function toSummary(row: ApplicationSummaryRow, applicant: Applicant): ApplicationSummary {
   return {
     id: row.id,
     jobId: row.job_id,

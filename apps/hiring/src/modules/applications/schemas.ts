@@ -173,7 +173,7 @@ export const Applicant = Type.Object({
 });
 export type Applicant = Static<typeof Applicant>;
 
-const AssessmentScore = Type.Object(
+export const AssessmentScore = Type.Object(
   {
     attemptId: Uuid,
     assessmentId: Uuid,
@@ -183,6 +183,7 @@ const AssessmentScore = Type.Object(
   },
   { description: 'The latest scored assessment attempt of an invitation that named this application' },
 );
+export type AssessmentScore = Static<typeof AssessmentScore>;
 
 export const ApplicationSummary = Type.Object({
   id: Uuid,
@@ -198,7 +199,7 @@ export const ApplicationSummary = Type.Object({
   averageRating: Nullable(Type.Number()),
   ratingsCount: Type.Integer(),
   notesCount: Type.Integer(),
-  assessment: Type.Optional(Nullable(AssessmentScore)),
+  assessment: Nullable(AssessmentScore),
 });
 export type ApplicationSummary = Static<typeof ApplicationSummary>;
 export const ApplicationSummaryPage = Type.Object({

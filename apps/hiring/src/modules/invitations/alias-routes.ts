@@ -3,15 +3,9 @@
 // with the organisation in the body or query instead of the path. They call the same service
 // methods as the organisation's paths, so every check (roles, 404 outside the organisation, quota,
 // rate limit) is the same.
-import {
-  AppError,
-  bodylessAsEmpty,
-  caller,
-  type Identity,
-  type PlatformServer,
-  problemResponses,
-} from '@app/platform';
+import { bodylessAsEmpty, caller, type Identity, type PlatformServer, problemResponses } from '@app/platform';
 import type { OrganisationService } from '../organisations/service.js';
+import { invalidInput } from './errors.js';
 import type { InvitationService } from './manage.js';
 import { DESCRIPTIONS, TAGS } from './routes.js';
 import {
@@ -25,14 +19,11 @@ import {
   SentInvitation,
 } from './schemas.js';
 
-const invalid = (code: string, detail: string, path: string, message: string) =>
-  new AppError({ kind: 'invalid_input', code, detail, fields: [{ path, message }] });
-
 /** `candidates`, or one candidate from `email` (+ name, applicationId); never both. */
 function candidatesOf(body: AliasCreateBody) {
   if (body.candidates !== undefined) {
     if (body.email !== undefined || body.name !== undefined || body.applicationId !== undefined) {
-      throw invalid(
+      throw invalidInput(
         'candidates_ambiguous',
         'Give either candidates, or email (with name and applicationId), not both.',
         '/body/email',
@@ -42,7 +33,12 @@ function candidatesOf(body: AliasCreateBody) {
     return body.candidates;
   }
   if (body.email === undefined) {
-    throw invalid('candidates_required', 'Give candidates, or one email.', '/body/candidates', 'required');
+    throw invalidInput(
+      'candidates_required',
+      'Give candidates, or one email.',
+      '/body/candidates',
+      'required',
+    );
   }
   return [
     {
@@ -66,7 +62,7 @@ export function registerInvitationAliasRoutes(
     if (organisationId !== undefined) return organisationId;
     const mine = await organisations.listMine(userId);
     if (mine.length === 1) return (mine[0] as { id: string }).id;
-    throw invalid(
+    throw invalidInput(
       'organisation_required',
       mine.length === 0
         ? 'You belong to no organisation; create one first.'

@@ -74,13 +74,5 @@ export const invitationExists = (emails: string[]) =>
     fields: emails.map((email) => ({ path: '/body/candidates', message: `already invited: ${email}` })),
   });
 
-export const invalidInput = (code: string, detail: string, path: string, message: string) =>
-  new AppError({ kind: 'invalid_input', code, detail, fields: [{ path, message }] });
-
-export const cursorInvalid = () =>
-  invalidInput(
-    'cursor_invalid',
-    'The cursor is not one this API issued.',
-    '/querystring/cursor',
-    'unknown cursor',
-  );
+// Invalid input and an unknown paging cursor are answered as applications answer them.
+export { cursorInvalid, invalidInput } from '../applications/errors.js';

@@ -11,10 +11,12 @@ import {
   type Identity,
   type IdentitySchema,
   type Logger,
+  normaliseEmail,
   withTransaction,
 } from '@app/platform';
 import { sql, type Transaction } from 'kysely';
 import { type HiringSchema, hiringDb } from '../../db.js';
+import { decodeCursor } from '../applications/repository.js';
 import type { UsageMeter } from '../billing/types.js';
 import type { OrganisationRight, OrganisationService } from '../organisations/service.js';
 import {
@@ -31,7 +33,7 @@ import {
   resendLimited,
 } from './errors.js';
 import { invitationMail, inviteLink } from './mails.js';
-import { decodeCursor, page, toInvitation, toMyInvitation } from './presenters.js';
+import { pageOf, toInvitation, toMyInvitation } from './presenters.js';
 import {
   type AssessmentRef,
   createInvitationRepository,
@@ -71,10 +73,6 @@ export interface CreateInput {
 const HOUR_MS = 3_600_000;
 const DEFAULT_HOURS = 168;
 const DEFAULT_PAGE = 20;
-
-export function normaliseEmail(email: string): string {
-  return email.normalize('NFKC').trim().toLowerCase();
-}
 
 function cursorOf(text: string | undefined) {
   if (text === undefined) return undefined;
@@ -338,7 +336,7 @@ export function createInvitationService(deps: InvitationServiceDependencies) {
         limit + 1,
         cursorOf(query.cursor),
       );
-      return page<Invitation>(rows, limit, (row) => toInvitation(row, now));
+      return pageOf<Invitation>(rows, limit, (row) => toInvitation(row, now));
     },
 
     async resend(
@@ -417,7 +415,7 @@ export function createInvitationService(deps: InvitationServiceDependencies) {
         limit + 1,
         cursorOf(query.cursor),
       );
-      return page<MyInvitation>(rows, limit, (row) => toMyInvitation(row, now));
+      return pageOf<MyInvitation>(rows, limit, (row) => toMyInvitation(row, now));
     },
   };
 }

@@ -4,7 +4,8 @@
 // expiry: its attempt runs on its own deadline and is scored by the attempts' expiry job. The token
 // never leaves this module except in the mail.
 
-import type { Cursor, InvitationRow, InvitationView } from './repository.js';
+import { page } from '../applications/presenters.js';
+import type { InvitationRow, InvitationView } from './repository.js';
 import type { Invitation, MyInvitation } from './schemas.js';
 import type { InvitationStatus, ResolvedInvitation } from './types.js';
 
@@ -74,33 +75,7 @@ export function toResolved(row: InvitationRow, now: Date): ResolvedInvitation {
   };
 }
 
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.at.toISOString(), cursor.id])).toString('base64url');
-}
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Undefined when the text is not a cursor this API issued. */
-export function decodeCursor(text: string): Cursor | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 2) return undefined;
-    const [at, id] = value;
-    if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) return undefined;
-    if (typeof id !== 'string' || !UUID.test(id)) return undefined;
-    return { at: new Date(at), id };
-  } catch {
-    return undefined;
-  }
-}
-
-/** A page of `limit` items from `limit + 1` rows: the extra row only says there is a next page. */
-export function page<T>(rows: InvitationView[], limit: number, present: (row: InvitationView) => T) {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map(present),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
-  };
+/** A page of `limit` items from `limit + 1` rows, keyed by creation time and id. */
+export function pageOf<T>(rows: InvitationView[], limit: number, present: (row: InvitationView) => T) {
+  return page(rows, limit, (row) => ({ at: row.created_at, id: row.id }), present);
 }

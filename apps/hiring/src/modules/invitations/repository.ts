@@ -5,6 +5,7 @@
 // resend locks the invitation row, which serialises resends and their rate limit.
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { HiringSchema } from '../../db.js';
+import type { Cursor } from '../applications/repository.js';
 import type { InvitationTables } from './tables.js';
 
 export type InvitationsDb = Kysely<HiringSchema>;
@@ -42,12 +43,6 @@ export interface ListFilter {
   email?: string;
   /** The candidate's own: addressed to this account, or to its email while bound to no account. */
   candidate?: { userId: string; email: string };
-}
-
-/** A keyset position: the row's creation time and id, newest first. */
-export interface Cursor {
-  at: Date;
-  id: string;
 }
 
 const UNIQUE_VIOLATION = '23505';

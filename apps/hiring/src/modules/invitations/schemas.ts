@@ -2,6 +2,8 @@
 // documents. Inputs allow no unknown properties and cap every string and list; ids are uuids. No
 // response schema has a token field: the token exists only in the candidate's mail.
 import Type, { type Static } from 'typebox';
+import { PageQuery as ApplicationsPageQuery } from '../applications/schemas.js';
+import { Nullable } from '../jobs/schemas.js';
 
 const EXAMPLE_ORGANISATION = '3f2b8c1e-6a4d-4e9b-8c7a-1d2e3f4a5b6c';
 const EXAMPLE_ASSESSMENT = '8d1f0a52-3c4b-4f6e-9a7b-2c3d4e5f6a7b';
@@ -10,8 +12,6 @@ const EXAMPLE_APPLICATION = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 // Not blank and no U+0000 (PostgreSQL text cannot hold it).
 const SOME_TEXT = '^\\s*[^\\s\\u0000][^\\u0000]*$';
 const NO_NUL = '^[^\\u0000]*$';
@@ -34,8 +34,6 @@ const AttemptsLimit = Type.Integer({
   description:
     "Attempts the candidate may take, each from a fresh link; default the assessment's attempts limit.",
 });
-const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
-const Cursor = Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' });
 
 export const Status = Type.Union(
   [
@@ -145,8 +143,7 @@ const listFields = {
   email: Type.Optional(
     Type.String({ minLength: 3, maxLength: 254, pattern: NO_NUL, description: 'Exact email (normalised)' }),
   ),
-  limit: Type.Optional(Limit),
-  cursor: Type.Optional(Cursor),
+  ...ApplicationsPageQuery.properties,
 };
 export const ListQuery = Type.Object(listFields, { additionalProperties: false });
 export type ListQuery = Static<typeof ListQuery>;
@@ -163,10 +160,8 @@ export const AliasListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type AliasListQuery = Static<typeof AliasListQuery>;
-export const PageQuery = Type.Object(
-  { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
-  { additionalProperties: false },
-);
+/** The limit and cursor of a page, as the applications' lists take them. */
+export const PageQuery = ApplicationsPageQuery;
 export type PageQuery = Static<typeof PageQuery>;
 
 // ---------------------------------------------------------------------------------------------
@@ -254,10 +249,22 @@ export const CreateResult = Type.Object(
 );
 export type CreateResult = Static<typeof CreateResult>;
 
-export const InvitationPage = Type.Object({
-  items: Type.Array(Invitation),
-  nextCursor: Nullable(Type.String()),
-});
+export const InvitationPage = Type.Object(
+  { items: Type.Array(Invitation), nextCursor: Nullable(Type.String()) },
+  { examples: [{ items: [exampleInvitation], nextCursor: null }] },
+);
+
+const exampleMyInvitation = {
+  id: EXAMPLE_INVITATION,
+  organisationName: 'Acme Ltd',
+  assessmentTitle: 'Backend engineering (TypeScript)',
+  timeLimitMinutes: 45,
+  status: 'pending',
+  attemptsLimit: 1,
+  attemptsUsed: 0,
+  expiresAt: '2026-12-07T09:30:00.000Z',
+  invitedAt: '2026-11-30T09:30:00.000Z',
+};
 
 export const MyInvitation = Type.Object(
   {
@@ -271,24 +278,10 @@ export const MyInvitation = Type.Object(
     expiresAt: DateTime,
     invitedAt: DateTime,
   },
-  {
-    examples: [
-      {
-        id: EXAMPLE_INVITATION,
-        organisationName: 'Acme Ltd',
-        assessmentTitle: 'Backend engineering (TypeScript)',
-        timeLimitMinutes: 45,
-        status: 'pending',
-        attemptsLimit: 1,
-        attemptsUsed: 0,
-        expiresAt: '2026-12-07T09:30:00.000Z',
-        invitedAt: '2026-11-30T09:30:00.000Z',
-      },
-    ],
-  },
+  { examples: [exampleMyInvitation] },
 );
 export type MyInvitation = Static<typeof MyInvitation>;
-export const MyInvitationPage = Type.Object({
-  items: Type.Array(MyInvitation),
-  nextCursor: Nullable(Type.String()),
-});
+export const MyInvitationPage = Type.Object(
+  { items: Type.Array(MyInvitation), nextCursor: Nullable(Type.String()) },
+  { examples: [{ items: [exampleMyInvitation], nextCursor: null }] },
+);

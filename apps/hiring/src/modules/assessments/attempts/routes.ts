@@ -3,7 +3,8 @@
 // need nothing but the token (a session on /start is optional: it links the attempt to that account
 // when it is the invited one) and are in the platform's stricter `auth` rate-limit class. Attempt routes take the attempt token (X-Attempt-Token) or, when none
 // is sent, the session of the invited candidate (the identity guard runs only then). Every answer
-// here is serialised by a schema without correct answers or rubrics, and is never cached.
+// here is serialised by a schema without correct answers or rubrics, and is never cached
+// (the platform sends `Cache-Control: no-store` on every answer unless a route opts in).
 
 import { caller, type Identity, type PlatformServer, problemResponses } from '@app/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -30,13 +31,15 @@ export function registerAttemptRoutes(
   identity: Identity,
   attempts: AttemptService,
 ): void {
-  /** Authenticates the session only when no attempt token came along. */
-  async function attemptCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    reply.header('cache-control', 'no-store');
-    if (request.headers['x-attempt-token'] !== undefined) return;
+  /** /start: authenticates a session when one came along (it links the attempt to that account). */
+  async function optionalSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (request.headers.authorization !== undefined || request.headers.cookie !== undefined) {
       await identity.authenticate(request, reply);
     }
+  }
+  /** Authenticates the session only when no attempt token came along. */
+  async function attemptCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.headers['x-attempt-token'] === undefined) await optionalSession(request, reply);
   }
   const credentials = (request: FastifyRequest): AttemptCredentials => {
     const token = request.headers['x-attempt-token'];
@@ -45,21 +48,10 @@ export function registerAttemptRoutes(
       userId: request.auth?.userId,
     };
   };
-  /** /start: authenticates a session when one came along (it links the attempt to that account). */
-  async function optionalSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    reply.header('cache-control', 'no-store');
-    if (request.headers.authorization !== undefined || request.headers.cookie !== undefined) {
-      await identity.authenticate(request, reply);
-    }
-  }
-  const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('cache-control', 'no-store');
-  };
 
   app.get(
     '/assessment-invites/:token',
     {
-      preHandler: noStore,
       config: { rateLimit: 'auth' },
       schema: {
         tags,

@@ -3,9 +3,8 @@
 // serialises by these schemas, so even a bug that put them in a response object could not send them.
 import Type, { type Static } from 'typebox';
 import { Nullable } from '../../jobs/schemas.js';
-import { ItemId, QuestionKind, Uuid } from '../templates/schemas.js';
+import { DateTime, ItemId, QuestionKind, Uuid } from '../templates/schemas.js';
 
-const DateTime = Type.String({ format: 'date-time' });
 const EXAMPLE_ATTEMPT = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 
 export const InviteParams = Type.Object(
@@ -126,7 +125,7 @@ const SavedAnswer = Type.Object(
   },
   { additionalProperties: false },
 );
-const AttemptStatus = Type.Union(
+export const AttemptStatus = Type.Union(
   [Type.Literal('in_progress'), Type.Literal('scoring'), Type.Literal('scored')],
   {
     description: 'scoring while the result is being computed (ask again shortly)',
@@ -148,41 +147,38 @@ const attemptFields = {
   result: CandidateResult,
 };
 
-export const AttemptView = Type.Object(attemptFields, {
-  examples: [
+const exampleAttempt = {
+  id: EXAMPLE_ATTEMPT,
+  status: 'in_progress',
+  title: 'Backend engineer screening',
+  description: 'SQL and API design.',
+  timeLimitMinutes: 30,
+  startedAt: '2026-01-01T09:00:00.000Z',
+  deadlineAt: '2026-01-01T09:30:00.000Z',
+  secondsLeft: 1500,
+  submittedAt: null,
+  sections: [
     {
-      id: EXAMPLE_ATTEMPT,
-      status: 'in_progress',
-      title: 'Backend engineer screening',
-      description: 'SQL and API design.',
-      timeLimitMinutes: 30,
-      startedAt: '2026-01-01T09:00:00.000Z',
-      deadlineAt: '2026-01-01T09:30:00.000Z',
-      secondsLeft: 1500,
-      submittedAt: null,
-      sections: [
+      id: 's1',
+      title: 'Databases',
+      questions: [
         {
-          id: 's1',
-          title: 'Databases',
-          questions: [
-            {
-              id: 'q1',
-              kind: 'single_choice',
-              prompt: 'Which isolation level does PostgreSQL use by default?',
-              points: 2,
-              choices: [
-                { id: 'c2', text: 'Serializable' },
-                { id: 'c1', text: 'Read committed' },
-              ],
-            },
+          id: 'q1',
+          kind: 'single_choice',
+          prompt: 'Which isolation level does PostgreSQL use by default?',
+          points: 2,
+          choices: [
+            { id: 'c2', text: 'Serializable' },
+            { id: 'c1', text: 'Read committed' },
           ],
         },
       ],
-      answers: [{ questionId: 'q1', choiceIds: ['c1'], savedAt: '2026-01-01T09:03:00.000Z' }],
-      result: null,
     },
   ],
-});
+  answers: [{ questionId: 'q1', choiceIds: ['c1'], savedAt: '2026-01-01T09:03:00.000Z' }],
+  result: null,
+};
+export const AttemptView = Type.Object(attemptFields, { examples: [exampleAttempt] });
 export type AttemptView = Static<typeof AttemptView>;
 
 export const StartedAttempt = Type.Object(
@@ -192,7 +188,10 @@ export const StartedAttempt = Type.Object(
       description: 'Send it as X-Attempt-Token on every call about this attempt; shown only once',
     }),
   },
-  { description: 'The attempt as GET /assessment-attempts/{id} shows it, plus its access token' },
+  {
+    description: 'The attempt as GET /assessment-attempts/{id} shows it, plus its access token',
+    examples: [{ ...exampleAttempt, attemptToken: 'q3Vt9bX2kLmN4pQr7sTu0vWx1yZa5bCd6eFg8hIj2kL' }],
+  },
 );
 export type StartedAttempt = Static<typeof StartedAttempt>;
 

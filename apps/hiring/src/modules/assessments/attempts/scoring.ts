@@ -6,8 +6,8 @@
 // still holds the claim. A loser waits briefly for the winner's result. A grader that died leaves the
 // attempt `scoring`; the sweep takes such attempts over after STUCK_AFTER_MS by another conditional
 // update of the claim, so a scoring is never lost and never written twice. A live grader refreshes
-// its claim (scoring_started_at) after every question while it still holds it, so the sweep only
-// takes over graders that really stopped; and the AI seam is used only within a total grading budget
+// its claim (scoring_started_at) between questions, at most every REFRESH_CLAIM_EVERY_MS (a quarter
+// of STUCK_AFTER_MS), while it still holds it, so the sweep only takes over graders that really stopped; and the AI seam is used only within a total grading budget
 // (GRADING_BUDGET_MS) and until its first failure: the remaining answers are then scored by the
 // deterministic scorers (choices exactly, text by keywords), so one grading always ends well before STUCK_AFTER_MS.
 import { randomUUID } from 'node:crypto';
@@ -27,6 +27,8 @@ import { type AttemptRow, createAttemptRepository } from './repository.js';
 export const STUCK_AFTER_MS = 10 * 60_000;
 /** Default total time one grading may spend in the AI seam before the rest is scored deterministically. */
 export const GRADING_BUDGET_MS = 4 * 60_000;
+/** A live grader refreshes its claim at most this often (well before STUCK_AFTER_MS). */
+export const REFRESH_CLAIM_EVERY_MS = STUCK_AFTER_MS / 4;
 /** Attempts scored per sweep run. */
 const SWEEP_BATCH = 100;
 /** How long a losing submit waits for the winner's result before answering with `scoring`. */
@@ -58,6 +60,7 @@ export function createScoring({ dependencies, ai, invitationTokens }: Deps, opti
     );
     const now = () => clock.now();
     const startedAt = now().getTime();
+    let refreshedAt = startedAt;
     // Set once the budget is spent or the seam failed once: from then on no more AI calls.
     let deterministicOnly = false;
     const deterministic = (question: Question, answer: Answer | null): QuestionGrade =>
@@ -100,8 +103,12 @@ export function createScoring({ dependencies, ai, invitationTokens }: Deps, opti
           rationale: result.rationale.slice(0, 2000),
           graded_at: now(),
         });
-        // Heartbeat: keep the claim fresh while it is ours; stop as soon as it is not.
-        if (!(await attempts.refreshClaim(claimed.id, claim, now()))) return undefined;
+        // Heartbeat: keep the claim fresh while it is ours (at most every REFRESH_CLAIM_EVERY_MS);
+        // stop as soon as it is not.
+        if (now().getTime() - refreshedAt >= REFRESH_CLAIM_EVERY_MS) {
+          refreshedAt = now().getTime();
+          if (!(await attempts.refreshClaim(claimed.id, claim, now()))) return undefined;
+        }
       }
     }
     const totals = totalsOf(sections, grades, version.pass_score_percent);
@@ -171,15 +178,22 @@ export function createScoring({ dependencies, ai, invitationTokens }: Deps, opti
     async sweep(): Promise<number> {
       let scored = 0;
       const now = clock.now();
+      // One attempt that fails (a database error while grading it) is logged and the rest still run.
+      const isolated = async (id: string, take: () => Promise<AttemptRow | undefined>) => {
+        try {
+          const claimed = await take();
+          if (claimed && (await grade(claimed))) scored += 1;
+        } catch (error) {
+          logger.error({ event: 'assessment_attempt_scoring_failed', attemptId: id, err: error });
+        }
+      };
       for (const { id } of await attempts.dueIds(now, SWEEP_BATCH)) {
-        const claimed = await attempts.claim(id, randomUUID(), clock.now(), 'deadline');
-        if (claimed && (await grade(claimed))) scored += 1;
+        await isolated(id, () => attempts.claim(id, randomUUID(), clock.now(), 'deadline'));
       }
       const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MS);
       for (const { id, scoring_claim } of await attempts.stuck(stuckBefore, SWEEP_BATCH)) {
         if (scoring_claim === null) continue;
-        const claimed = await attempts.reclaim(id, scoring_claim, randomUUID(), clock.now());
-        if (claimed && (await grade(claimed))) scored += 1;
+        await isolated(id, () => attempts.reclaim(id, scoring_claim, randomUUID(), clock.now()));
       }
       return scored;
     },

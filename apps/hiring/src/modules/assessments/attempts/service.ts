@@ -5,10 +5,11 @@
 // limited per attempt), reading the attempt back and submitting it (scoring.ts). An attempt is
 // reached with its access token, or by the signed-in candidate the invite was for when that candidate
 // started it with their session; anyone else gets the same 404 as for an attempt that does not exist.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import { type Database, withTransaction } from '@app/platform';
 import type { HiringSchema } from '../../../db.js';
 import { hiringDb } from '../../../db.js';
+import { hashToken, newToken } from '../../invitations/tokens.js';
 import type { AssessmentsDependencies } from '../dependencies.js';
 import {
   assessmentArchived,
@@ -37,8 +38,6 @@ export interface AttemptCredentials {
   /** The signed-in caller, when a session came along instead. */
   userId?: string | undefined;
 }
-
-const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 type Deps = Pick<AssessmentsDependencies, 'dependencies' | 'invitationTokens'> & { scoring: Scoring };
 
@@ -183,7 +182,7 @@ export function createAttemptService({ dependencies, invitationTokens, scoring }
      * matching email alone never grants access. Otherwise only the attempt token reaches it.
      */
     async start(token: string, signedInUserId?: string): Promise<StartedAttempt> {
-      const attemptToken = randomBytes(32).toString('base64url');
+      const { token: attemptToken, hash: attemptTokenHash } = newToken();
       const now = clock.now();
       const { attempt, version } = await withTransaction(db, async (trx) => {
         const invitation = await invitationTokens.startAttempt(trx, token, now);
@@ -204,7 +203,7 @@ export function createAttemptService({ dependencies, invitationTokens, scoring }
               ? signedInUserId
               : null,
           candidate_email: invitation.email,
-          access_token_hash: hashToken(attemptToken),
+          access_token_hash: attemptTokenHash,
           shuffle_seed: randomInt(0, 2 ** 31 - 1),
           started_at: now,
           deadline_at: new Date(now.getTime() + version.time_limit_minutes * 60_000),

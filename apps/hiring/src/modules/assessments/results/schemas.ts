@@ -3,14 +3,8 @@
 // of a score override.
 import Type, { type Static } from 'typebox';
 import { Nullable } from '../../jobs/schemas.js';
-import { AssessmentParams, ItemId, QuestionKind, Uuid } from '../templates/schemas.js';
-
-const DateTime = Type.String({ format: 'date-time' });
-const AttemptStatus = Type.Union([
-  Type.Literal('in_progress'),
-  Type.Literal('scoring'),
-  Type.Literal('scored'),
-]);
+import { AttemptStatus } from '../attempts/schemas.js';
+import { AssessmentParams, DateTime, ItemId, QuestionKind, Uuid } from '../templates/schemas.js';
 
 export const ResultsQuery = Type.Object(
   {
@@ -158,6 +152,50 @@ export const AttemptResult = Type.Object(
   },
   {
     description: "Questions in the version's own order (not the candidate's shuffled one)",
+    examples: [
+      {
+        ...exampleSummary,
+        sections: [
+          {
+            id: 'db',
+            title: 'Databases',
+            score: 2,
+            maxScore: 2,
+            questions: [
+              {
+                id: 'q1',
+                kind: 'single_choice',
+                prompt: 'Default isolation level of PostgreSQL?',
+                points: 2,
+                correctChoiceIds: ['a'],
+                answer: { choiceIds: ['a'], savedAt: '2026-01-01T09:03:00.000Z' },
+                grade: {
+                  score: 2,
+                  maxScore: 2,
+                  gradedScore: 1,
+                  grader: 'deterministic',
+                  rationale: 'Exact choice match.',
+                  overridden: true,
+                  overrideNote: 'Accepted after review.',
+                  overriddenBy: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+                  overriddenAt: '2026-01-02T10:00:00.000Z',
+                },
+              },
+            ],
+          },
+        ],
+        overrides: [
+          {
+            questionId: 'q1',
+            previousScore: 1,
+            score: 2,
+            note: 'Accepted after review.',
+            actorId: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+            createdAt: '2026-01-02T10:00:00.000Z',
+          },
+        ],
+      },
+    ],
   },
 );
 export type AttemptResult = Static<typeof AttemptResult>;

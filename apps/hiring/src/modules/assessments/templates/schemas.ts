@@ -8,7 +8,7 @@ import Type, { type Static } from 'typebox';
 import { Nullable } from '../../jobs/schemas.js';
 
 export const Uuid = Type.String({ format: 'uuid' });
-const DateTime = Type.String({ format: 'date-time' });
+export const DateTime = Type.String({ format: 'date-time' });
 // Not blank and no U+0000 (PostgreSQL text cannot hold it).
 const SOME_TEXT = '^\\s*[^\\s\\u0000][^\\u0000]*$';
 const NO_NUL = '^[^\\u0000]*$';
@@ -293,59 +293,64 @@ const summaryFields = {
 
 export const AssessmentSummary = Type.Object(summaryFields);
 export type AssessmentSummary = Static<typeof AssessmentSummary>;
-export const AssessmentList = Type.Object({ items: Type.Array(AssessmentSummary) });
+const exampleSummary = {
+  id: EXAMPLE_ASSESSMENT,
+  organisationId: EXAMPLE_ORGANISATION,
+  jobId: EXAMPLE_JOB,
+  status: 'published',
+  version: 1,
+  latestVersion: 1,
+  publishedVersion: 1,
+  hasUnpublishedChanges: false,
+  title: 'Backend engineer screening',
+  description: 'SQL and API design, 30 minutes.',
+  timeLimitMinutes: 30,
+  passScorePercent: 60,
+  attemptsLimit: 1,
+  shuffleQuestions: true,
+  shuffleChoices: true,
+  questionCount: 1,
+  sectionCount: 1,
+  totalPoints: 2,
+  generator: null,
+  fallbackReason: null,
+  contentHash: '9f2c...e1',
+  publishedAt: '2026-01-01T10:00:00.000Z',
+  createdAt: '2026-01-01T09:00:00.000Z',
+  updatedAt: '2026-01-01T10:00:00.000Z',
+};
+const exampleDetail = {
+  ...exampleSummary,
+  sections: [
+    {
+      id: 's1',
+      title: 'Databases',
+      questions: [
+        {
+          id: 'q1',
+          kind: 'single_choice',
+          prompt: 'Which isolation level does PostgreSQL use by default?',
+          points: 2,
+          skill: 'postgresql',
+          level: 2,
+          choices: [
+            { id: 'c1', text: 'Read committed', correct: true },
+            { id: 'c2', text: 'Serializable', correct: false },
+          ],
+        },
+      ],
+    },
+  ],
+};
+export const AssessmentList = Type.Object(
+  { items: Type.Array(AssessmentSummary) },
+  { examples: [{ items: [exampleSummary] }] },
+);
 
 export const AssessmentDetail = Type.Object(
   { ...summaryFields, sections: Type.Array(EmployerSection) },
   {
-    examples: [
-      {
-        id: EXAMPLE_ASSESSMENT,
-        organisationId: EXAMPLE_ORGANISATION,
-        jobId: EXAMPLE_JOB,
-        status: 'published',
-        version: 1,
-        latestVersion: 1,
-        publishedVersion: 1,
-        hasUnpublishedChanges: false,
-        title: 'Backend engineer screening',
-        description: 'SQL and API design, 30 minutes.',
-        timeLimitMinutes: 30,
-        passScorePercent: 60,
-        attemptsLimit: 1,
-        shuffleQuestions: true,
-        shuffleChoices: true,
-        questionCount: 1,
-        sectionCount: 1,
-        totalPoints: 2,
-        generator: null,
-        fallbackReason: null,
-        contentHash: '9f2c...e1',
-        publishedAt: '2026-01-01T10:00:00.000Z',
-        createdAt: '2026-01-01T09:00:00.000Z',
-        updatedAt: '2026-01-01T10:00:00.000Z',
-        sections: [
-          {
-            id: 's1',
-            title: 'Databases',
-            questions: [
-              {
-                id: 'q1',
-                kind: 'single_choice',
-                prompt: 'Which isolation level does PostgreSQL use by default?',
-                points: 2,
-                skill: 'postgresql',
-                level: 2,
-                choices: [
-                  { id: 'c1', text: 'Read committed', correct: true },
-                  { id: 'c2', text: 'Serializable', correct: false },
-                ],
-              },
-            ],
-          },
-        ],
-      },
-    ],
+    examples: [exampleDetail],
   },
 );
 export type AssessmentDetail = Static<typeof AssessmentDetail>;

@@ -247,6 +247,9 @@ export function createTemplateService({ dependencies, organisations, jobs, usage
           if (!row) throw assessmentNotFound();
           return { created: false, assessment: toDetail(assessment, row) };
         }
+        // Only the job changed: it lives on the assessment row, so no new version is needed.
+        if (Object.keys(changes).length === 1)
+          return { created: false, assessment: toDetail(assessment, latest) };
         const { assessment_id: _id, version: _version, ...copied } = latest;
         const row = await repository.insertVersion(trx, {
           ...copied,
