@@ -6,6 +6,7 @@
 // to the next ("shared"), and only files that replace modules (vi.mock) or patch globals (fake
 // timers, stubbed env, spied clocks) get a fresh module graph each ("isolated"). Every test builds
 // its own app, database and key prefix, so nothing else carries over between files.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const include = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'];
@@ -39,6 +40,9 @@ export default defineConfig({
   test: {
     globalSetup: ['./vitest.global-setup.ts'],
     pool: 'forks',
+    // At least two workers: vitest's default (one per core but one) is a single worker on a 2-core
+    // machine, where the embedded pass took about 17 min in CI and two workers ran it in 7 (docs/testing.md).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // The pool reuses its worker processes; each project says whether a file starts from a fresh
     // module graph (isolated) or from the one the previous file of its worker loaded (shared).
     poolOptions: { forks: { isolate: false } },
