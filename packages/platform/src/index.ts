@@ -27,6 +27,7 @@ export {
   type ProviderCallGuardOptions,
   providerRetryAfterSeconds,
   providerUnavailable,
+  stripeClientConfig,
 } from './net/provider-calls.js';
 export * from './ratelimit/index.js';
 export * from './realtime/index.js';

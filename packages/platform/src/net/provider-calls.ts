@@ -16,12 +16,7 @@ import Stripe from 'stripe';
 import { AppError } from '../errors/index.js';
 import type { AppMetrics } from '../http/metrics.js';
 import type { Clock } from '../time/clock.js';
-import {
-  type CircuitBreaker,
-  CircuitOpenError,
-  type CircuitState,
-  createCircuitBreaker,
-} from './circuit-breaker.js';
+import { CircuitOpenError, type CircuitState, createCircuitBreaker } from './circuit-breaker.js';
 
 /** The gauge's value per breaker state. */
 export const CIRCUIT_GAUGE_VALUES: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -111,12 +106,8 @@ export interface ProviderCallGuard {
    * other error is rethrown as it is.
    */
   run<T>(work: () => Promise<T>): Promise<T>;
-  /** The same error mapping on its own, for a caller that ran the breaker itself. */
-  unavailableOrSelf(error: unknown): unknown;
   state(): CircuitState;
   retryAfterSeconds(): number;
-  /** The underlying breaker. */
-  breaker: CircuitBreaker;
 }
 
 export function createProviderCallGuard(options: ProviderCallGuardOptions): ProviderCallGuard {
@@ -153,10 +144,25 @@ export function createProviderCallGuard(options: ProviderCallGuardOptions): Prov
         throw unavailableOrSelf(error);
       }
     },
-    unavailableOrSelf,
     state: () => breaker.state(),
     retryAfterSeconds: () => breaker.retryAfterSeconds(),
-    breaker,
+  };
+}
+
+/**
+ * Settings for an official Stripe SDK client (`new Stripe(key, stripeClientConfig(apiUrl))`): no SDK
+ * retries (the call guard's breaker decides), a timeout per call (default 10 s), and the API at
+ * `apiUrl` (STRIPE_API_URL) when given.
+ */
+export function stripeClientConfig(apiUrl: URL | null, timeoutMs = 10_000): Stripe.StripeConfig {
+  const base = { maxNetworkRetries: 0, timeout: timeoutMs };
+  if (!apiUrl) return base;
+  const protocol = apiUrl.protocol === 'http:' ? 'http' : 'https';
+  return {
+    ...base,
+    protocol,
+    host: apiUrl.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: apiUrl.port || (protocol === 'http' ? 80 : 443),
   };
 }
 

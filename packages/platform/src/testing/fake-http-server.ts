@@ -1,4 +1,4 @@
-// Owns the plumbing the fake provider servers (fake-stripe.ts, fake-razorpay.ts) share: reading a
+// Owns the plumbing the fake provider servers (fake-stripe.ts, fake-razorpay.ts, fake-llm.ts) share: reading a
 // request body, the failure controls (`down` in one of two outage modes, `failNext` with an optional
 // Retry-After), and a node:http server on 127.0.0.1 that answers an unexpected failure with a 500
 // and closes with every connection it holds. What a provider answers stays in its own fake.
@@ -74,6 +74,7 @@ export async function listenFake(
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
+      if (response.headersSent) return void response.destroy();
       response.writeHead(500, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify(failed(error)));
     });

@@ -1,12 +1,12 @@
-// Owns the fake LLM for tests: a node:http server on 127.0.0.1 that speaks the OpenAI
+// Owns the fake LLM for tests: a node:http server on 127.0.0.1 (fake-http-server.ts) that speaks the OpenAI
 // chat-completions protocol (POST /v1/chat/completions and /chat/completions) so the official
 // `openai` SDK can be pointed at it. Answers come from a queue the test scripts, one per request:
 // good JSON content, malformed JSON, schema-invalid JSON (any content the test writes), truncated
 // output (finish_reason "length"), a hang (no answer until the client gives up or close()), 429
 // with Retry-After, 500. With the queue empty it answers 500, so a test that forgot a script fails
 // loudly. Every request body is recorded, parsed, for assertions.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenFake, readBody } from './fake-http-server.js';
 
 export type FakeLlmScript =
   /** A completed answer whose message content is `content` (a string as is, anything else JSON-encoded). */
@@ -71,8 +71,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   const requests: FakeLlmRequest[] = [];
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = await readBody(request);
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (request.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/chat/completions')) {
       send(response, 404, apiError(`no route ${request.method} ${path}`, 'invalid_request_error'));
@@ -80,7 +79,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     }
     let body: FakeChatBody | null = null;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as FakeChatBody;
+      body = JSON.parse(raw) as FakeChatBody;
     } catch {
       body = null;
     }
@@ -113,24 +112,14 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     }
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) send(response, 500, apiError('fake failed', 'server_error'));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenFake(handle, () => apiError('fake failed', 'server_error'));
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${server.url}/v1`,
     requests,
     script: (...answers) => {
       queue.push(...answers);
     },
     pending: () => queue.length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }

@@ -6,7 +6,13 @@
 // call decides. Its state is the gauge stripe_circuit_state (0 closed, 1 half-open, 2 open). A
 // failed call changes nothing here and says so; cancel is idempotent (a subscription Stripe has
 // already ended resolves with its ended snapshot). Mapping to our vocabulary: stripe-mapping.ts.
-import { type AppMetrics, type Clock, createProviderCallGuard, isStripeOutage } from '@app/platform';
+import {
+  type AppMetrics,
+  type Clock,
+  createProviderCallGuard,
+  isStripeOutage,
+  stripeClientConfig,
+} from '@app/platform';
 import Stripe from 'stripe';
 import type { BillingSettings } from './settings.js';
 import {
@@ -26,19 +32,6 @@ export { toSubscriptionSnapshot } from './stripe-mapping.js';
 /** Subscriptions per page when listing them all (Stripe's maximum). */
 const PAGE_SIZE = 100;
 
-/** SDK settings: no SDK retries (the breaker decides), 10 s per call, STRIPE_API_URL when set. */
-function clientConfig(apiUrl: URL | null): Stripe.StripeConfig {
-  const base = { maxNetworkRetries: 0, timeout: 10_000 };
-  if (!apiUrl) return base;
-  const protocol = apiUrl.protocol === 'http:' ? 'http' : 'https';
-  return {
-    ...base,
-    protocol,
-    host: apiUrl.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: apiUrl.port || (protocol === 'http' ? 80 : 443),
-  };
-}
-
 /** null when STRIPE_SECRET_KEY is not set. */
 export function createStripeGateway(input: {
   settings: BillingSettings;
@@ -47,7 +40,7 @@ export function createStripeGateway(input: {
 }): BillingGateway | null {
   const { settings, clock, metrics } = input;
   if (settings.stripeSecretKey === null) return null;
-  const stripe = new Stripe(settings.stripeSecretKey, clientConfig(settings.apiUrl));
+  const stripe = new Stripe(settings.stripeSecretKey, stripeClientConfig(settings.apiUrl));
   // Outages answer 503 payments_provider_unavailable (with Retry-After) from the guard itself.
   const guard = createProviderCallGuard({
     name: 'stripe',
@@ -72,7 +65,7 @@ export function createStripeGateway(input: {
     } catch (error) {
       const recovered = recover?.(error);
       if (recovered) return recovered;
-      throw toBillingError(error, guard.retryAfterSeconds());
+      throw toBillingError(error);
     }
   }
 
@@ -94,7 +87,7 @@ export function createStripeGateway(input: {
     const current = await retrieve(subscriptionId);
     if (!current) throw subscriptionNotFound();
     if (hasEnded(current)) return ended(current);
-    throw toBillingError(refusal, guard.retryAfterSeconds());
+    throw toBillingError(refusal);
   }
 
   return {

@@ -2,13 +2,7 @@
 // an event, at the SDK's pinned API version or an older one) into a SubscriptionSnapshot, and a
 // Stripe failure into an AppError. Stripe's own error messages never reach a client (they can echo
 // a masked key or another account's ids): refusals carry a fixed message with Stripe's code.
-import {
-  AppError,
-  CircuitOpenError,
-  isStripeOutage,
-  providerRetryAfterSeconds,
-  providerUnavailable,
-} from '@app/platform';
+import { AppError } from '@app/platform';
 import Stripe from 'stripe';
 import type { BillingSettings } from './settings.js';
 import { type SubscriptionSnapshot, type SubscriptionStatus, TIER_NAMES, type TierName } from './types.js';
@@ -118,14 +112,11 @@ export const tierNotPurchasable = (tier: string) =>
   });
 
 /**
- * Any failure of a Stripe call as the AppError the routes answer with; `breakerSeconds` is the
- * breaker's remaining open time right after this failure. Errors that are not Stripe's pass through.
+ * A refusal of a Stripe call as the AppError the routes answer with (outages and an open circuit
+ * are already 503s from the provider call guard). Errors that are not Stripe's pass through.
  */
-export function toBillingError(error: unknown, breakerSeconds: number): unknown {
-  if (error instanceof CircuitOpenError) return providerUnavailable(error.retryAfterSeconds, error);
+export function toBillingError(error: unknown): unknown {
   if (!(error instanceof Stripe.errors.StripeError)) return error;
-  if (isStripeOutage(error))
-    return providerUnavailable(Math.max(1, breakerSeconds, providerRetryAfterSeconds(error)), error);
   if (error instanceof Stripe.errors.StripeIdempotencyError) {
     return new AppError({
       kind: 'conflict',

@@ -16,6 +16,7 @@ import {
   isRazorpayOutage,
   isStripeOutage,
   type ProviderCallGuard,
+  stripeClientConfig,
 } from '@app/platform';
 import Razorpay from 'razorpay';
 import Stripe from 'stripe';
@@ -23,19 +24,6 @@ import type { PaymentProvider } from './event-router.js';
 import type { PaymentSettings } from './settings.js';
 
 const CALL_TIMEOUT_MS = 10_000;
-
-/** SDK settings: no SDK retries (the breaker decides), 10 s per call, STRIPE_API_URL when set. */
-export function stripeClientConfig(apiUrl: URL | null): Stripe.StripeConfig {
-  const base = { maxNetworkRetries: 0, timeout: CALL_TIMEOUT_MS };
-  if (!apiUrl) return base;
-  const protocol = apiUrl.protocol === 'http:' ? 'http' : 'https';
-  return {
-    ...base,
-    protocol,
-    host: apiUrl.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: apiUrl.port || (protocol === 'http' ? 80 : 443),
-  };
-}
 
 /** A Razorpay refusal as the SDK throws it: `{ statusCode, error: { code, description, field? } }`. */
 export interface RazorpayRefusal {

@@ -18,9 +18,6 @@ import { registerPurchaseEvents } from './purchase-events.js';
 import { registerReversals } from './reversals/register.js';
 import { registerOrderRoutes } from './routes.js';
 
-/** The largest webhook body accepted (events are a few KiB). */
-const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
-
 export function registerPayments(app: PlatformServer, context: PairlyContext): void {
   const { payments, db, clock, credits } = context;
   const { settings, events } = payments;
@@ -38,7 +35,6 @@ export function registerPayments(app: PlatformServer, context: PairlyContext): v
     }),
     inbox: createWebhookInbox(db, 'stripe', clock),
     handler: events.handlerFor('stripe'),
-    bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
   });
   registerWebhookEndpoint(app, {
     path: '/webhooks/razorpay',
@@ -48,6 +44,5 @@ export function registerPayments(app: PlatformServer, context: PairlyContext): v
     }),
     inbox: createWebhookInbox(db, 'razorpay', clock),
     handler: events.handlerFor('razorpay'),
-    bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
   });
 }
