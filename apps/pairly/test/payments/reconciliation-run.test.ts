@@ -133,22 +133,7 @@ describe('reconciliation', () => {
 
   it('reports a grant the provider does not know; finance resolves it once, audited', async () => {
     const fan = await signUp(env.t, 'fan');
-    const created = await order(env, fan, stripeOrderBody('starter'));
-    // A payment_intent.succeeded for a PaymentIntent Stripe never had (say a test-mode event replayed).
-    const ghost = {
-      id: ghostId(),
-      object: 'payment_intent',
-      amount: created.amount,
-      amount_received: created.amount,
-      currency: 'usd',
-      status: 'succeeded',
-      metadata: { orderId: created.id },
-    };
-    await expectDelivered(
-      env,
-      stripeDelivery(env, { type: 'payment_intent.succeeded', object: ghost }),
-      'processed',
-    );
+    const { created, ghost } = await paidByGhost(fan);
     expect((await balance(env, fan)).spendable).toBe(100);
 
     const first = await run(finance, period({ provider: 'stripe' }));
@@ -227,21 +212,7 @@ describe('reconciliation', () => {
 
   it('refuses (403 own_account) a finance member resolving a finding about their own order', async () => {
     const buyer = await signUp(env.t, 'finance');
-    const created = await order(env, buyer, stripeOrderBody('starter'));
-    const ghost = {
-      id: ghostId(),
-      object: 'payment_intent',
-      amount: created.amount,
-      amount_received: created.amount,
-      currency: 'usd',
-      status: 'succeeded',
-      metadata: { orderId: created.id },
-    };
-    await expectDelivered(
-      env,
-      stripeDelivery(env, { type: 'payment_intent.succeeded', object: ghost }),
-      'processed',
-    );
+    const { created, ghost } = await paidByGhost(buyer);
     expect((await run(finance, period({ provider: 'stripe' }))).statusCode).toBe(200);
     const [finding] = (await findings('open')).filter((f) => f.providerObjectId === ghost.id);
     expect(finding).toMatchObject({ kind: 'unknown_to_provider', orderId: created.id });
@@ -294,3 +265,26 @@ describe('reconciliation', () => {
     expect(runs.json().items.length).toBeGreaterThan(0);
   });
 });
+
+/**
+ * An order of `buyer` granted by a payment_intent.succeeded for a PaymentIntent Stripe never had (say
+ * a test-mode event replayed): a grant the provider does not know.
+ */
+async function paidByGhost(buyer: TestUser) {
+  const created = await order(env, buyer, stripeOrderBody('starter'));
+  const ghost = {
+    id: ghostId(),
+    object: 'payment_intent',
+    amount: created.amount,
+    amount_received: created.amount,
+    currency: 'usd',
+    status: 'succeeded',
+    metadata: { orderId: created.id },
+  };
+  await expectDelivered(
+    env,
+    stripeDelivery(env, { type: 'payment_intent.succeeded', object: ghost }),
+    'processed',
+  );
+  return { created, ghost };
+}

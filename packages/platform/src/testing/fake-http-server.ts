@@ -67,6 +67,25 @@ export function faultAnswer(fault: Fault, answer: Answer): Answer {
   return answer;
 }
 
+/**
+ * The answer to one request a fake has recorded: null when the fake is down with sockets reset (the
+ * socket is destroyed), an injected fault's error (`errorFor` its status) with its Retry-After, or
+ * what `respond` answers.
+ */
+export function faultOrRespond<F extends Fault>(
+  request: IncomingMessage,
+  faults: { destroysSockets(): boolean; next(): F | undefined },
+  errorFor: (fault: F) => Answer,
+  respond: () => Answer,
+): Answer | null {
+  if (faults.destroysSockets()) {
+    request.socket.destroy();
+    return null;
+  }
+  const fault = faults.next();
+  return fault ? faultAnswer(fault, errorFor(fault)) : respond();
+}
+
 /** Serves `handle` on 127.0.0.1 (a free port); a failure it throws is a 500 with `failed(error)` as the body. */
 export async function listenFake(
   handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,

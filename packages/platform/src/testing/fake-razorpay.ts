@@ -10,7 +10,7 @@ import { type Clock, systemClock } from '../time/clock.js';
 import {
   type Answer,
   createFaults,
-  faultAnswer,
+  faultOrRespond,
   listenFake,
   type OutageMode,
   orUndefinedOn,
@@ -234,22 +234,20 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
       replayed: false,
     };
     requests.push(entry);
-    if (faults.destroysSockets()) {
-      request.socket.destroy();
-      return;
-    }
-    const fault = faults.next();
-    let answer: Answer;
-    if (fault) {
-      answer = faultAnswer(fault, answerFor(errorForStatus(fault.status)));
-    } else {
-      try {
-        answer = respond(entry, request, rawBody, url.searchParams);
-      } catch (error) {
-        if (!(error instanceof FakeRazorpayError)) throw error;
-        answer = answerFor(error);
-      }
-    }
+    const answer = faultOrRespond(
+      request,
+      faults,
+      (fault) => answerFor(errorForStatus(fault.status)),
+      () => {
+        try {
+          return respond(entry, request, rawBody, url.searchParams);
+        } catch (error) {
+          if (!(error instanceof FakeRazorpayError)) throw error;
+          return answerFor(error);
+        }
+      },
+    );
+    if (!answer) return;
     response.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
     response.end(JSON.stringify(answer.body));
   };

@@ -13,7 +13,7 @@ import { type Clock, systemClock } from '../time/clock.js';
 import {
   type Answer,
   createFaults,
-  faultAnswer,
+  faultOrRespond,
   listenFake,
   type OutageMode,
   orUndefinedOn,
@@ -195,17 +195,13 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       replayed: false,
     };
     requests.push(entry);
-    if (faults.destroysSockets()) {
-      request.socket.destroy();
-      return;
-    }
-    const fault = faults.next();
-    let answer: Answer;
-    if (fault) {
-      answer = faultAnswer(fault, answerFor(errorForStatus(fault.status, fault.error)));
-    } else {
-      answer = respond(entry, rawBody, request.headers.authorization);
-    }
+    const answer = faultOrRespond(
+      request,
+      faults,
+      (fault) => answerFor(errorForStatus(fault.status, fault.error)),
+      () => respond(entry, rawBody, request.headers.authorization),
+    );
+    if (!answer) return;
     response.writeHead(answer.status, {
       'Content-Type': 'application/json',
       'Request-Id': stripeId('req'),

@@ -14,6 +14,7 @@ import {
   noSuch,
   onlyKnown,
   type Params,
+  positiveInteger,
   seconds,
   strings,
   stripeId,
@@ -41,18 +42,6 @@ const KNOWN = [
   'submit_type',
   'expand',
 ];
-
-function positiveInteger(value: unknown, param: string): number {
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) {
-    throw new FakeStripeError(400, {
-      type: 'invalid_request_error',
-      code: 'parameter_invalid_integer',
-      message: `Invalid positive integer: ${String(value)}`,
-      param,
-    });
-  }
-  return Number(value);
-}
 
 export function createFakePaymentCheckout(clock: Clock, payments: FakePayments) {
   const sessions = new Map<string, StoredPaymentSession>();

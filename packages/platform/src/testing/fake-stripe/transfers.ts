@@ -13,6 +13,7 @@ import {
   noSuch,
   onlyKnown,
   type Params,
+  positiveInteger,
   recorded,
   seconds,
   strings,
@@ -21,15 +22,7 @@ import {
 
 function positiveAmount(value: unknown, param = 'amount'): number {
   if (value === undefined) throw missingParam(param);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) {
-    throw new FakeStripeError(400, {
-      type: 'invalid_request_error',
-      code: 'parameter_invalid_integer',
-      message: `Invalid positive integer: ${String(value)}`,
-      param,
-    });
-  }
-  return Number(value);
+  return positiveInteger(value, param);
 }
 
 export function createFakeTransfers(clock: Clock) {

@@ -94,6 +94,19 @@ export function invalidParam(param: string, message: string): FakeStripeError {
   });
 }
 
+/** A positive integer parameter (amounts, quantities, timestamps), or Stripe's 400 naming it. */
+export function positiveInteger(value: unknown, param: string): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) {
+    throw new FakeStripeError(400, {
+      type: 'invalid_request_error',
+      code: 'parameter_invalid_integer',
+      message: `Invalid positive integer: ${String(value)}`,
+      param,
+    });
+  }
+  return Number(value);
+}
+
 /** The body Stripe answers for a status no handler chose (a failure injected by a test). */
 export function errorForStatus(status: number, overrides: Partial<StripeErrorBody> = {}): FakeStripeError {
   const base: StripeErrorBody =
