@@ -149,18 +149,20 @@ const exampleTextQuestion = {
   ],
 };
 
+/** Every field but the title, each optional, on create and on update alike. */
+const optionalFields = {
+  description: Type.Optional(editable.description),
+  jobId: Type.Optional(editable.jobId),
+  sections: Type.Optional(editable.sections),
+  timeLimitMinutes: Type.Optional(settings.timeLimitMinutes),
+  passScorePercent: Type.Optional(settings.passScorePercent),
+  attemptsLimit: Type.Optional(settings.attemptsLimit),
+  shuffleQuestions: Type.Optional(settings.shuffleQuestions),
+  shuffleChoices: Type.Optional(settings.shuffleChoices),
+};
+
 export const CreateAssessmentBody = Type.Object(
-  {
-    title: editable.title,
-    description: Type.Optional(editable.description),
-    jobId: Type.Optional(editable.jobId),
-    sections: Type.Optional(editable.sections),
-    timeLimitMinutes: Type.Optional(settings.timeLimitMinutes),
-    passScorePercent: Type.Optional(settings.passScorePercent),
-    attemptsLimit: Type.Optional(settings.attemptsLimit),
-    shuffleQuestions: Type.Optional(settings.shuffleQuestions),
-    shuffleChoices: Type.Optional(settings.shuffleChoices),
-  },
+  { title: editable.title, ...optionalFields },
   {
     additionalProperties: false,
     examples: [
@@ -181,17 +183,7 @@ export const CreateAssessmentBody = Type.Object(
 export type CreateAssessmentBody = Static<typeof CreateAssessmentBody>;
 
 export const UpdateAssessmentBody = Type.Object(
-  {
-    title: Type.Optional(editable.title),
-    description: Type.Optional(editable.description),
-    jobId: Type.Optional(editable.jobId),
-    sections: Type.Optional(editable.sections),
-    timeLimitMinutes: Type.Optional(settings.timeLimitMinutes),
-    passScorePercent: Type.Optional(settings.passScorePercent),
-    attemptsLimit: Type.Optional(settings.attemptsLimit),
-    shuffleQuestions: Type.Optional(settings.shuffleQuestions),
-    shuffleChoices: Type.Optional(settings.shuffleChoices),
-  },
+  { title: Type.Optional(editable.title), ...optionalFields },
   {
     additionalProperties: false,
     minProperties: 1,
