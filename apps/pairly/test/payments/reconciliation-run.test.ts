@@ -177,6 +177,27 @@ describe('reconciliation', () => {
     expect((await findings('open')).some((f) => f.providerObjectId === ghost.id)).toBe(false);
   });
 
+  it('reports a second payment, of the same amount, for an order already refunded', async () => {
+    const fan = await signUp(env.t, 'fan');
+    const paid = await paidStripe(env, fan, 'starter');
+    env.stripe.refundCharge(paid.chargeId);
+    await expectDelivered(
+      env,
+      stripeDelivery(env, { type: 'charge.refunded', object: env.stripe.charges.get(paid.chargeId) }),
+    );
+    // The customer pays the same order again; that webhook is missed. The order cannot go back to review.
+    const { paymentIntent: second } = env.stripe.addPaymentIntent({
+      amount: paid.order.amount,
+      currency: 'usd',
+      metadata: { orderId: paid.order.id },
+    });
+    const report = await run(finance, period({ provider: 'stripe' }));
+    expect(report.statusCode, report.body).toBe(200);
+    const [finding] = (await findings('open')).filter((f) => f.providerObjectId === second.id);
+    expect(finding).toMatchObject({ kind: 'amount_mismatch', orderId: paid.order.id });
+    expect((await balance(env, fan)).spendable).toBe(0);
+  });
+
   it('files no amount_mismatch for a payment that matches an order held in review (frozen buyer)', async () => {
     const fan = await signUp(env.t, 'fan');
     const created = await order(env, fan, stripeOrderBody('starter'));

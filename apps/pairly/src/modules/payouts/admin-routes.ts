@@ -116,10 +116,13 @@ export function registerPayoutAdminRoutes(app: PlatformServer, payouts: PayoutMo
           'manual: the payout waits in processing for POST /admin/payouts/:id/confirm; stripe: a Connect ' +
             'transfer (paid at once); razorpay: a RazorpayX payout (processing until its webhook). When the ' +
             'provider cannot be reached the payout stays approved with lastSendError, and is sent again with ' +
-            'the same idempotency key by the retry job or by approving again. 409 once it is further along.',
+            'the same idempotency key by the retry job or by approving again. 409 once it is further along ' +
+            '(`payout_state_conflict`), while another send of it is in flight (`payout_send_in_progress`), or ' +
+            'when it was approved more than 23 hours ago (`payout_resend_expired`: the provider may have ' +
+            'forgotten the key, so confirm it by hand). 423 `account_frozen` when the creator is frozen.',
         ),
         params: PayoutParams,
-        response: { 200: StaffPayoutBody, ...problemResponses(400, 401, 403, 404, 409) },
+        response: { 200: StaffPayoutBody, ...problemResponses(400, 401, 403, 404, 409, 423) },
       },
     },
     async (request) =>
@@ -152,7 +155,8 @@ export function registerPayoutAdminRoutes(app: PlatformServer, payouts: PayoutMo
         summary: 'Confirm a sent payout by hand: paid (the hold is captured) or failed (given back)',
         description: decideDoc(
           'For manual payouts, or any sent payout finance has proof of. Settled exactly once: a payout a ' +
-            'provider answer already settled is a 409 and nothing moves.',
+            'provider answer already settled is a 409 and nothing moves, as is one whose send is in flight ' +
+            '(`payout_send_in_progress`).',
         ),
         params: PayoutParams,
         body: ConfirmBody,

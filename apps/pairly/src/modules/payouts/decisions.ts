@@ -23,7 +23,7 @@ import type { Transaction } from 'kysely';
 import { type PairlySchema, pairlyDb } from '../../db.js';
 import type { Holds } from '../credits/holds.js';
 import { accountFrozen } from '../credits/ledger.js';
-import { payoutNotFound, payoutNotInState, resendExpired, selfApproval } from './errors.js';
+import { payoutNotFound, payoutNotInState, resendExpired, selfApproval, sendInProgress } from './errors.js';
 import type { PayoutProvider, SendOutcome } from './provider.js';
 import { type PayoutRecord, payoutRepository as repo } from './repository.js';
 import type { Settlement, SettleOutcome } from './settlement.js';
@@ -54,6 +54,8 @@ const ERROR_LIMIT = 500;
 /** Stripe keeps an idempotency key 24 hours: a payout first sent longer ago than this is not resent. */
 export const RESEND_WINDOW_HOURS = 23;
 const RESEND_WINDOW_MS = RESEND_WINDOW_HOURS * 60 * 60 * 1000;
+/** How long a send holds its claim: far longer than a provider call may take (10 s). */
+const SEND_CLAIM_MS = 2 * 60 * 1000;
 
 function describe(error: unknown): string {
   if (isAppError(error)) return `${error.code}: ${error.message}`.slice(0, ERROR_LIMIT);
@@ -103,10 +105,15 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
     });
   }
 
-  /** Keeps the error on the payout (it stays approved) and logs it. */
-  async function sendFailed(payout: PayoutRecord, error: unknown, message: string): Promise<DecisionResult> {
-    const sendError = describe(error);
-    await repo.recordSendAttempt(kysely, payout.id, sendError, clock.now());
+  /** Keeps the error (and an answer that could not be settled) on the payout, which stays approved. */
+  async function sendFailed(
+    payout: PayoutRecord,
+    sendError: string,
+    error: unknown,
+    message: string,
+    providerPayoutId: string | null = null,
+  ): Promise<DecisionResult> {
+    await repo.recordSendAttempt(kysely, payout.id, sendError, clock.now(), providerPayoutId);
     logger.warn(
       { event: 'payout_send_failed', payoutId: payout.id, provider: payout.provider, err: error },
       message,
@@ -114,12 +121,28 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
     return { payout: (await repo.find(kysely, payout.id)) as PayoutRecord, sendError };
   }
 
-  /** Sends an approved payout through its provider, with the payout id as the idempotency key. */
-  async function send(payout: PayoutRecord): Promise<DecisionResult> {
-    const provider = providers[payout.provider];
+  /**
+   * Sends an approved payout through its provider, with the payout id as the idempotency key. The
+   * send first claims the payout (still approved, no other send in flight) and checks it again as it
+   * is now, so a stale copy (the retry job's list) never sends a payout finance settled or a
+   * frozen creator's; else 409 payout_send_in_progress / payout_state_conflict, or checkSendable's.
+   */
+  async function send(stale: PayoutRecord): Promise<DecisionResult> {
+    const now = clock.now();
+    const payout = await repo.claimSend(kysely, stale.id, now, new Date(now.getTime() + SEND_CLAIM_MS));
+    if (!payout) {
+      const current = (await repo.find(kysely, stale.id)) as PayoutRecord;
+      throw current.status === 'approved' ? sendInProgress() : payoutNotInState(current.status, 'sent');
+    }
+    try {
+      await checkSendable(payout);
+    } catch (error) {
+      await repo.endClaim(kysely, payout.id);
+      throw error;
+    }
     let outcome: SendOutcome;
     try {
-      outcome = await provider.send({
+      outcome = await providers[payout.provider].send({
         id: payout.id,
         creatorId: payout.creator_id,
         amount: payout.amount,
@@ -127,18 +150,18 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
         destinationAccountId: payout.destination_account_id,
       });
     } catch (error) {
-      return sendFailed(payout, error, 'payout could not be sent; it stays approved and is sent again later');
+      const message = 'payout could not be sent; it stays approved and is sent again later';
+      return sendFailed(payout, describe(error), error, message);
     }
     try {
       return { payout: await recordSent(payout, outcome) };
     } catch (error) {
       // The provider answered but settling was refused (a frozen creator, say): rolled back, so the
-      // payout stays approved with the error, and is sent again (same key) once that is cleared.
-      return sendFailed(
-        payout,
-        error,
-        'payout was sent but its answer could not be settled; it stays approved',
-      );
+      // payout stays approved; its provider id and what the provider said are kept, and it is sent
+      // again (same key, same answer) once that is cleared, or confirmed by finance.
+      const said = `${outcome.status} at the provider (${outcome.providerPayoutId}) but not settled: `;
+      const message = 'payout was sent but its answer could not be settled; it stays approved';
+      return sendFailed(payout, said + describe(error), error, message, outcome.providerPayoutId);
     }
   }
 
@@ -239,6 +262,10 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
     ): Promise<PayoutRecord> {
       const payout = await decidable(actor, payoutId);
       return transaction(async (trx) => {
+        // Locked against a send: one in flight must finish (or its claim lapse) before finance decides.
+        const current = await repo.findForUpdate(trx, payoutId);
+        const claim = current?.send_claimed_until;
+        if (current?.status === 'approved' && claim && claim > clock.now()) throw sendInProgress();
         const settled = await settlement.settleWithin(trx, payoutId, {
           outcome: input.outcome,
           failureReason: input.outcome === 'failed' ? (input.note ?? 'confirmed failed by finance') : null,
@@ -271,9 +298,10 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
      * payout that cannot be sent never stops the others; those first sent more than
      * RESEND_WINDOW_HOURS ago and those of a frozen creator are left alone.
      */
-    async sendApproved(limit = 50): Promise<{ sent: number; failed: number }> {
+    async sendApproved(limit = 50): Promise<{ sent: number; failed: number; skipped: number }> {
       let sent = 0;
       let failed = 0;
+      let skipped = 0;
       const since = new Date(clock.now().getTime() - RESEND_WINDOW_MS);
       for (const payout of await repo.unsent(kysely, limit, since)) {
         try {
@@ -281,14 +309,21 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
           if (result.sendError) failed += 1;
           else sent += 1;
         } catch (error) {
-          failed += 1;
-          logger.warn(
-            { event: 'payout_send_failed', payoutId: payout.id, provider: payout.provider, err: error },
+          // Settled, claimed by another send, or no longer sendable since the list was read.
+          skipped += 1;
+          logger.info(
+            { event: 'payout_send_skipped', payoutId: payout.id, provider: payout.provider, err: error },
             'payout was not sent again',
           );
         }
       }
-      return { sent, failed };
+      const agedOut = await repo.countAgedOut(kysely, since);
+      if (agedOut > 0)
+        logger.warn(
+          { event: 'payouts_resend_expired', count: agedOut, hours: RESEND_WINDOW_HOURS },
+          'approved payouts too old to send again wait for finance to confirm them',
+        );
+      return { sent, failed, skipped };
     },
   };
 }

@@ -85,3 +85,10 @@ export const resendExpired = (hours: number) =>
       `The payout was first sent more than ${hours} hours ago, longer than the provider keeps its ` +
       'idempotency key, so it is not sent again: confirm it by hand (POST /admin/payouts/:id/confirm).',
   });
+
+export const sendInProgress = () =>
+  new AppError({
+    kind: 'conflict',
+    code: 'payout_send_in_progress',
+    detail: 'The payout is being sent right now: look at it again in a minute.',
+  });

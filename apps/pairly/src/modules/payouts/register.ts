@@ -61,9 +61,9 @@ export function registerPayouts(app: PlatformServer, context: PairlyContext): vo
   registerPayoutAdminRoutes(app, payouts);
 
   runner.register(PAYOUT_SEND_QUEUE, async () => {
-    const { sent, failed } = await payouts.decisions.sendApproved();
-    if (sent + failed > 0)
-      logger.info({ event: 'payouts_resent', sent, failed }, 'approved payouts sent again');
+    const { sent, failed, skipped } = await payouts.decisions.sendApproved();
+    if (sent + failed + skipped > 0)
+      logger.info({ event: 'payouts_resent', sent, failed, skipped }, 'approved payouts sent again');
   });
   runner.schedule(PAYOUT_SEND_QUEUE, options.sendSchedule ?? '*/10 * * * *');
 }

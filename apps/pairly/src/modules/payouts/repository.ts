@@ -65,10 +65,67 @@ export const payoutRepository = {
       .executeTakeFirst()) as PayoutRecord | undefined;
   },
 
-  async recordSendAttempt(db: Db, id: string, error: string | null, now: Date): Promise<void> {
+  /**
+   * Claims an approved payout for one send until `until`: undefined when it is no longer approved or
+   * another send holds a live claim. The row answered is the payout as it is now.
+   */
+  async claimSend(db: Db, id: string, now: Date, until: Date): Promise<PayoutRecord | undefined> {
+    return (await db
+      .updateTable('payouts')
+      .set({ send_claimed_until: until, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'approved')
+      .where((eb) => eb.or([eb('send_claimed_until', 'is', null), eb('send_claimed_until', '<=', now)]))
+      .returningAll()
+      .executeTakeFirst()) as PayoutRecord | undefined;
+  },
+
+  /** Ends a send's claim without counting a send (the payout turned out not sendable). */
+  async endClaim(db: Db, id: string): Promise<void> {
+    await db.updateTable('payouts').set({ send_claimed_until: null }).where('id', '=', id).execute();
+  },
+
+  /** The payout, its row locked until the transaction ends (a confirm against a send's claim). */
+  async findForUpdate(db: Db, id: string): Promise<PayoutRecord | undefined> {
+    return (await db.selectFrom('payouts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()) as
+      | PayoutRecord
+      | undefined;
+  },
+
+  /** Approved payouts approved before `before`: too old to send again, waiting for finance. */
+  async countAgedOut(db: Db, before: Date): Promise<number> {
+    const row = await db
+      .selectFrom('payouts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'approved')
+      .where('decided_at', '<', before)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  },
+
+  /**
+   * Counts a send and ends its claim; `error` is what went wrong (null: the provider's answer was
+   * recorded). `providerPayoutId` keeps an answer that could not be settled, so a webhook about it
+   * still finds the payout and finance sees the provider paid.
+   */
+  async recordSendAttempt(
+    db: Db,
+    id: string,
+    error: string | null,
+    now: Date,
+    providerPayoutId: string | null = null,
+  ): Promise<void> {
     await db
       .updateTable('payouts')
-      .set((eb) => ({ send_attempts: eb('send_attempts', '+', 1), last_send_error: error, updated_at: now }))
+      .set((eb) => ({
+        send_attempts: eb('send_attempts', '+', 1),
+        last_send_error: error,
+        send_claimed_until: null,
+        updated_at: now,
+        ...(providerPayoutId !== null && {
+          provider_payout_id: eb.fn.coalesce('provider_payout_id', eb.val(providerPayoutId)),
+        }),
+      }))
       .where('id', '=', id)
       .execute();
   },

@@ -152,6 +152,7 @@ export function createPayoutService({ db, clock, credits, holds, settings }: Pay
             reference: null,
             note: null,
             last_send_error: null,
+            send_claimed_until: null,
             late_outcome: null,
             late_reason: null,
             requested_at: now,

@@ -34,6 +34,8 @@ export interface PayoutRow {
   note: string | null;
   send_attempts: Generated<number>;
   last_send_error: string | null;
+  /** While a send is in flight: until when it holds the payout (0013_payout_send_claim.sql). */
+  send_claimed_until: Date | null;
   late_outcome: 'paid' | 'failed' | null;
   late_reason: string | null;
   requested_at: Date;

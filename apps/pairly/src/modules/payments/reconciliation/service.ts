@@ -96,6 +96,19 @@ export function createReconciliation(deps: ReconciliationDeps) {
   const mismatch = (order: { amount: number; currency: string }, payment: ListedPayment) =>
     Number(order.amount) !== payment.amount || order.currency !== payment.currency;
 
+  /** Whether the order waits in the order-review queue about this payment. */
+  async function inReviewFor(orderId: string, paymentId: string): Promise<boolean> {
+    const order = await kysely
+      .selectFrom('payment_orders')
+      .select(['status', 'provider_payment_id', 'review_reason'])
+      .where('id', '=', orderId)
+      .executeTakeFirst();
+    return (
+      order?.status === 'review' &&
+      (order.provider_payment_id === paymentId || (order.review_reason ?? '').includes(paymentId))
+    );
+  }
+
   async function checkPayment(runId: string, tally: Tally, payment: ListedPayment): Promise<void> {
     const order = await orderByPayment(kysely, payment.provider, payment.paymentId);
     if (order && GRANTED.includes(order.status)) {
@@ -131,9 +144,13 @@ export function createReconciliation(deps: ReconciliationDeps) {
         return;
       case 'already_granted':
       case 'mismatch':
-        // An order in review whose amounts match (account frozen, a second payment) is already in
-        // the order-review queue: no amount_mismatch for it.
-        if (!mismatch(outcome.order, payment)) {
+        // Matched when the amounts agree and, for a payment the grant refused, the order-review queue
+        // holds the order about this very payment (account frozen, a second payment). A second
+        // payment for an order that could not go to review (refunded, disputed) is a finding.
+        if (
+          !mismatch(outcome.order, payment) &&
+          (outcome.outcome === 'already_granted' || (await inReviewFor(outcome.order.id, payment.paymentId)))
+        ) {
           tally.matched += 1;
           return;
         }
