@@ -9,7 +9,7 @@ import { expectProblem } from '../credits/http-support.js';
 import { ledgerChecker } from '../credits/ledger-invariants.js';
 import { runJob } from '../credits/sweep-support.js';
 import { buildPairlyTestApp, type PairlyTestApp, signUp, type TestUser } from '../support/pairly-client.js';
-import { approve, decide, earn, holdOf, paidOut, requestPayout, staffPayout } from './support.js';
+import { approve, auditRows, decide, earn, holdOf, paidOut, requestPayout, staffPayout } from './support.js';
 
 /** A provider that pays at once; `beforeAnswer` runs while the call is in flight. */
 const calls: string[] = [];
@@ -71,7 +71,9 @@ describe('a send in flight', () => {
     const payout = await approvedUnsent(creator);
     await setClaim(payout.id, 60_000); // another process is sending it now
 
+    const resends = (await auditRows(t, 'payouts.resend', payout.id)).length;
     expectProblem(await decide(t, finance, payout.id, 'approve'), 409, 'payout_send_in_progress');
+    expect(await auditRows(t, 'payouts.resend', payout.id)).toHaveLength(resends); // nothing was sent
     const confirm = { outcome: 'failed', reference: 'CHECK-1', note: 'not at the bank' };
     expectProblem(await decide(t, finance, payout.id, 'confirm', confirm), 409, 'payout_send_in_progress');
     await runJob(t, 'pairly.payouts-send');
@@ -84,6 +86,16 @@ describe('a send in flight', () => {
     expect(callsFor(payout.id)).toBe(2);
     expect(await staffPayout(t, finance, payout.id)).toMatchObject({ status: 'paid' });
     await ledgerChecker(t.db).assertSound();
+  });
+
+  it('leaves no claim behind a refused approval (423), so the next approval sends it', async () => {
+    const creator = await creatorWith(500);
+    const payout = await approvedUnsent(creator);
+    await setFrozen(creator.id, true);
+    expectProblem(await decide(t, finance, payout.id, 'approve'), 423, 'account_frozen');
+    await setFrozen(creator.id, false);
+    expect(await approve(t, finance, payout.id)).toMatchObject({ status: 'paid' });
+    expect(callsFor(payout.id)).toBe(2);
   });
 });
 

@@ -85,7 +85,11 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
   /** Records what the provider answered: processing, or settled (paid or failed) in one transaction. */
   async function recordSent(payout: PayoutRecord, outcome: SendOutcome): Promise<PayoutRecord> {
     return transaction(async (trx) => {
-      await repo.recordSendAttempt(trx, payout.id, null, clock.now());
+      await repo.recordSendAttempt(trx, payout.id, {
+        claim: payout.send_claimed_until,
+        error: null,
+        now: clock.now(),
+      });
       if (outcome.status === 'pending') {
         const processing = await repo.transition(trx, payout.id, ['approved'], {
           status: 'processing',
@@ -113,7 +117,12 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
     message: string,
     providerPayoutId: string | null = null,
   ): Promise<DecisionResult> {
-    await repo.recordSendAttempt(kysely, payout.id, sendError, clock.now(), providerPayoutId);
+    await repo.recordSendAttempt(kysely, payout.id, {
+      claim: payout.send_claimed_until,
+      error: sendError,
+      now: clock.now(),
+      providerPayoutId,
+    });
     logger.warn(
       { event: 'payout_send_failed', payoutId: payout.id, provider: payout.provider, err: error },
       message,
@@ -121,23 +130,27 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
     return { payout: (await repo.find(kysely, payout.id)) as PayoutRecord, sendError };
   }
 
+  /** Until when a send taken now holds the payout. */
+  const claimUntil = () => new Date(clock.now().getTime() + SEND_CLAIM_MS);
+
+  /** Claims a payout read earlier (the retry job's list) for a send: 409 when it moved on or is being sent. */
+  async function claim(stale: PayoutRecord): Promise<PayoutRecord> {
+    const payout = await repo.claimSend(kysely, stale.id, clock.now(), claimUntil());
+    if (payout) return payout;
+    const current = (await repo.find(kysely, stale.id)) as PayoutRecord;
+    throw current.status === 'approved' ? sendInProgress() : payoutNotInState(current.status, 'sent');
+  }
+
   /**
-   * Sends an approved payout through its provider, with the payout id as the idempotency key. The
-   * send first claims the payout (still approved, no other send in flight) and checks it again as it
-   * is now, so a stale copy (the retry job's list) never sends a payout finance settled or a
-   * frozen creator's; else 409 payout_send_in_progress / payout_state_conflict, or checkSendable's.
+   * Sends a payout this call has claimed (approved, no other send in flight) through its provider,
+   * with the payout id as the idempotency key, after checking it again as it is now (a frozen creator,
+   * its age). Whatever happens, the claim ends or lapses (SEND_CLAIM_MS).
    */
-  async function send(stale: PayoutRecord): Promise<DecisionResult> {
-    const now = clock.now();
-    const payout = await repo.claimSend(kysely, stale.id, now, new Date(now.getTime() + SEND_CLAIM_MS));
-    if (!payout) {
-      const current = (await repo.find(kysely, stale.id)) as PayoutRecord;
-      throw current.status === 'approved' ? sendInProgress() : payoutNotInState(current.status, 'sent');
-    }
+  async function sendClaimed(payout: PayoutRecord): Promise<DecisionResult> {
     try {
       await checkSendable(payout);
     } catch (error) {
-      await repo.endClaim(kysely, payout.id);
+      await repo.endClaim(kysely, payout.id, payout.send_claimed_until);
       throw error;
     }
     let outcome: SendOutcome;
@@ -159,9 +172,24 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
       // The provider answered but settling was refused (a frozen creator, say): rolled back, so the
       // payout stays approved; its provider id and what the provider said are kept, and it is sent
       // again (same key, same answer) once that is cleared, or confirmed by finance.
-      const said = `${outcome.status} at the provider (${outcome.providerPayoutId}) but not settled: `;
+      const { status, providerPayoutId } = outcome;
+      const said = `${status} at the provider${providerPayoutId ? ` (${providerPayoutId})` : ''} but not settled: `;
       const message = 'payout was sent but its answer could not be settled; it stays approved';
-      return sendFailed(payout, said + describe(error), error, message, outcome.providerPayoutId);
+      try {
+        return await sendFailed(payout, said + describe(error), error, message, providerPayoutId);
+      } catch (recording) {
+        logger.error(
+          {
+            event: 'payout_answer_unrecorded',
+            payoutId: payout.id,
+            providerPayoutId,
+            status,
+            err: recording,
+          },
+          'the provider answered a payout but neither the answer nor the error could be recorded',
+        );
+        throw recording;
+      }
     }
   }
 
@@ -188,6 +216,8 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
         throw payoutNotInState(payout.status, 'approved');
       }
       await checkSendable(payout);
+      // Approved (or, approving again, claimed) with the send's claim in the same statement and the
+      // audit row: a send in flight makes it a 409 that records nothing.
       const approved = await transaction(async (trx) => {
         const now = clock.now();
         const row =
@@ -197,10 +227,12 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
                 decided_by: actor.id,
                 decided_at: now,
                 updated_at: now,
+                send_claimed_until: claimUntil(),
               })
-            : await repo.find(trx, payoutId);
-        if (row?.status !== 'approved') {
-          const current = row ?? (await repo.find(trx, payoutId));
+            : await repo.claimSend(trx, payoutId, now, claimUntil());
+        if (!row) {
+          const current = await repo.find(trx, payoutId);
+          if (current?.status === 'approved') throw sendInProgress();
           throw payoutNotInState(current?.status ?? payout.status, 'approved');
         }
         await audit(trx, actor, {
@@ -219,7 +251,7 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
         });
         return row;
       });
-      return send(approved);
+      return sendClaimed(approved);
     },
 
     /** Rejects a requested payout with a reason; its hold goes back to the creator's earnings once. */
@@ -305,13 +337,13 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
       const since = new Date(clock.now().getTime() - RESEND_WINDOW_MS);
       for (const payout of await repo.unsent(kysely, limit, since)) {
         try {
-          const result = await send(payout);
+          const result = await sendClaimed(await claim(payout));
           if (result.sendError) failed += 1;
           else sent += 1;
         } catch (error) {
           // Settled, claimed by another send, or no longer sendable since the list was read.
           skipped += 1;
-          logger.info(
+          logger.warn(
             { event: 'payout_send_skipped', payoutId: payout.id, provider: payout.provider, err: error },
             'payout was not sent again',
           );

@@ -2,11 +2,18 @@
 // state machine: UPDATE ... WHERE status IN (...) RETURNING, no row means another change won),
 // destinations, listings with a keyset cursor, and the sums the balance shows. Plain rows out; no
 // rules here. Every function takes the Kysely handle to run on: the app's, or a transaction's.
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { PairlySchema } from '../../db.js';
 import type { DestinationProvider, PayoutRow, PayoutStatus } from './tables.js';
 
 type Db = Kysely<PairlySchema> | Transaction<PairlySchema>;
+
+/**
+ * The claim after a send ends: cleared when it is still the one that send took (`claim`), left alone
+ * when a later send claimed the payout after this one's lapsed.
+ */
+const ownClaimEnded = (claim: Date | null) =>
+  sql<Date | null>`case when send_claimed_until = ${claim} then null else send_claimed_until end`;
 export type PayoutRecord = Omit<PayoutRow, 'send_attempts'> & { send_attempts: number };
 export type PayoutInsert = Omit<PayoutRow, 'send_attempts'>;
 export type PayoutChanges = Partial<Omit<PayoutRow, 'id' | 'creator_id' | 'send_attempts'>>;
@@ -80,9 +87,13 @@ export const payoutRepository = {
       .executeTakeFirst()) as PayoutRecord | undefined;
   },
 
-  /** Ends a send's claim without counting a send (the payout turned out not sendable). */
-  async endClaim(db: Db, id: string): Promise<void> {
-    await db.updateTable('payouts').set({ send_claimed_until: null }).where('id', '=', id).execute();
+  /** Ends a send's own claim (`claim`, as it took it) without counting a send: not sendable after all. */
+  async endClaim(db: Db, id: string, claim: Date | null): Promise<void> {
+    await db
+      .updateTable('payouts')
+      .set({ send_claimed_until: ownClaimEnded(claim) })
+      .where('id', '=', id)
+      .execute();
   },
 
   /** The payout, its row locked until the transaction ends (a confirm against a send's claim). */
@@ -111,16 +122,15 @@ export const payoutRepository = {
   async recordSendAttempt(
     db: Db,
     id: string,
-    error: string | null,
-    now: Date,
-    providerPayoutId: string | null = null,
+    attempt: { claim: Date | null; error: string | null; now: Date; providerPayoutId?: string | null },
   ): Promise<void> {
+    const { error, now, providerPayoutId = null } = attempt;
     await db
       .updateTable('payouts')
       .set((eb) => ({
         send_attempts: eb('send_attempts', '+', 1),
         last_send_error: error,
-        send_claimed_until: null,
+        send_claimed_until: ownClaimEnded(attempt.claim),
         updated_at: now,
         ...(providerPayoutId !== null && {
           provider_payout_id: eb.fn.coalesce('provider_payout_id', eb.val(providerPayoutId)),
