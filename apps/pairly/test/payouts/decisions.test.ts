@@ -3,7 +3,11 @@
 // hold back with a reason. Each decision is audited, happens once (a second one is a 409), never on
 // one's own payout, and only with payouts:decide (finance, superadmin): an admin may read, not decide;
 // readonly staff may do neither.
+import { type Database, withTransaction } from '@app/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PairlySchema, pairlyDb } from '../../src/db.js';
+import { createHolds } from '../../src/modules/credits/holds.js';
+import { createCreditsService } from '../../src/modules/credits/service.js';
 import { expectProblem } from '../credits/http-support.js';
 import { ledgerChecker } from '../credits/ledger-invariants.js';
 import { buildPairlyTestApp, type PairlyTestApp, signUp, type TestUser } from '../support/pairly-client.js';
@@ -230,6 +234,19 @@ describe('who decides', () => {
     expect(await holdOf(t, holdId)).toMatchObject({ status: 'pending', captures: 0, releases: 0 });
     expect(await payoutBalance(t, creator)).toMatchObject({ available: 300, heldForPayouts: 300 });
     // The payout still resolves its own hold.
+    expect((await approve(t, finance, payout.id)).status).toBe('processing');
+  });
+
+  it("no other part of the service resolves a payout's hold inside its own transaction (403)", async () => {
+    const creator = await creatorWith(600);
+    const payout = await requestPayout(t, creator, 300);
+    const holdId = (await staffPayout(t, finance, payout.id)).holdId as string;
+    const holds = createHolds(pairlyDb(t.db), createCreditsService(t.db, t.clock), t.clock, 1_000_000);
+    const refusal = await withTransaction(t.db as Database<PairlySchema>, (trx) =>
+      holds.releaseWithin(trx, { holdId, ownerId: null, resolvedBy: 'system:calls' }),
+    ).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: 'hold_placed_elsewhere' });
+    expect(await holdOf(t, holdId)).toMatchObject({ status: 'pending', releases: 0 });
     expect((await approve(t, finance, payout.id)).status).toBe('processing');
   });
 

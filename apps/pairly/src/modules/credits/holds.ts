@@ -5,8 +5,10 @@
 // resolution, concurrent or late, is a 409 and moves nothing. Given-back credits return to the
 // expiring lots they were drawn from. A hold remembers who placed it (the operation scope): its owner
 // may release only the holds they placed themselves, never one a call or a payout placed; a payout's
-// hold is resolved by payouts alone, never by staff (403 hold_placed_elsewhere). The `...Within` variants do the same inside a caller's transaction (a payout request with its row, a
-// webhook inbox handler settling a payout), where nothing may open a transaction of its own.
+// hold is resolved by payouts alone, never by staff or another part (403 hold_placed_elsewhere). The
+// `...Within` variants do the same inside a caller's transaction (a payout request with its row, a
+// webhook inbox handler settling a payout), where nothing may open a transaction of its own, and
+// name the part resolving the hold.
 import { randomUUID } from 'node:crypto';
 import { AppError, type Clock } from '@app/platform';
 import type { Transaction } from 'kysely';
@@ -88,7 +90,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     ownerId: string | null,
     status: 'captured' | 'released',
     captured: (hold: { amount: number }) => number,
-    within: boolean,
+    resolvedBy: string | null,
   ) {
     const current = await trx
       .selectFrom('credit_holds')
@@ -100,9 +102,10 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     // An owner resolves only holds they placed: a call's or a payout's hold is theirs to see, but
     // releasing it would be a free call or money paid out twice.
     if (ownerId !== null && current.placed_by !== ownerId) throw holdPlacedElsewhere();
-    // A payout's hold is resolved by payouts alone (the ...Within variants): staff resolving it
-    // through the credits routes would leave a payout sent with its credits given back.
-    if (!within && SELF_RESOLVING.includes(current.placed_by)) throw holdPlacedElsewhere();
+    // A payout's hold is resolved by payouts alone (naming itself as `resolvedBy`): staff resolving
+    // it through the credits routes would leave a payout sent with its credits given back.
+    if (SELF_RESOLVING.includes(current.placed_by) && resolvedBy !== current.placed_by)
+      throw holdPlacedElsewhere();
     const amount = captured(current);
     const resolved = await trx
       .updateTable('credit_holds')
@@ -194,7 +197,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       reason?: string | undefined;
     },
     target: string,
-    within: boolean,
+    resolvedBy: string | null,
   ) {
     const hold = await resolve(
       trx,
@@ -207,7 +210,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
         }
         return input.amount;
       },
-      within,
+      resolvedBy,
     );
     // Any account of the owner is refused, not only the two the hold moved between: capturing
     // to the owner's other account would turn spendable credits into earnings (payable out)
@@ -238,9 +241,9 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
     trx: Transaction<PairlySchema>,
     operationId: string | null,
     input: { holdId: string; ownerId: string | null },
-    within: boolean,
+    resolvedBy: string | null,
   ) {
-    const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0, within);
+    const hold = await resolve(trx, input.holdId, input.ownerId, 'released', () => 0, resolvedBy);
     await postLegs(trx, giveBack(hold, hold.amount, hold.id), operationId, clock.now());
     return toHold(hold);
   }
@@ -288,7 +291,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'capture', params: input },
         async (trx, operationId) => {
-          const body = await captureIn(trx, operationId, input, target, false);
+          const body = await captureIn(trx, operationId, input, target, null);
           await auditWithin(trx, clock, context, body);
           return { status: 200, body };
         },
@@ -303,7 +306,7 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
       return credits.operations.run(
         { scope: context.scope, key: context.idempotencyKey, operation: 'release', params: input },
         async (trx, operationId) => {
-          const body = await releaseIn(trx, operationId, input, false);
+          const body = await releaseIn(trx, operationId, input, null);
           await auditWithin(trx, clock, context, body);
           return { status: 200, body };
         },
@@ -361,18 +364,26 @@ export function createHolds(db: PairlyDb, credits: CreditsService, clock: Clock,
         to: Extract<CaptureTarget, { system: string }>;
         reason?: string;
         operationId?: string | null;
+        /** The part resolving it (a payout's hold only by 'payouts'). */
+        resolvedBy: string;
       },
     ): Promise<Hold> {
       checkCaptureAmount(input.amount);
-      return captureIn(trx, input.operationId ?? null, input, SYSTEM_ACCOUNTS[input.to.system], true);
+      return captureIn(
+        trx,
+        input.operationId ?? null,
+        input,
+        SYSTEM_ACCOUNTS[input.to.system],
+        input.resolvedBy,
+      );
     },
 
     /** Releases a pending hold in full inside the caller's transaction, exactly once (else 409). */
     async releaseWithin(
       trx: Transaction<PairlySchema>,
-      input: { holdId: string; ownerId: string | null; operationId?: string | null },
+      input: { holdId: string; ownerId: string | null; operationId?: string | null; resolvedBy: string },
     ): Promise<Hold> {
-      return releaseIn(trx, input.operationId ?? null, input, true);
+      return releaseIn(trx, input.operationId ?? null, input, input.resolvedBy);
     },
 
     /** One hold; `ownerId` limits it to that owner's holds (null: staff). */

@@ -26,6 +26,7 @@ import { accountFrozen } from '../credits/ledger.js';
 import { payoutNotFound, payoutNotInState, resendExpired, selfApproval, sendInProgress } from './errors.js';
 import type { PayoutProvider, SendOutcome } from './provider.js';
 import { type PayoutRecord, payoutRepository as repo } from './repository.js';
+import { PAYOUT_HOLD_SCOPE } from './service.js';
 import type { Settlement, SettleOutcome } from './settlement.js';
 import type { PayoutProviderName } from './tables.js';
 
@@ -271,7 +272,11 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
           const current = await repo.find(trx, payoutId);
           throw payoutNotInState(current?.status ?? payout.status, 'rejected');
         }
-        await holds.releaseWithin(trx, { holdId: rejected.hold_id, ownerId: null });
+        await holds.releaseWithin(trx, {
+          holdId: rejected.hold_id,
+          ownerId: null,
+          resolvedBy: PAYOUT_HOLD_SCOPE,
+        });
         await audit(trx, actor, {
           action: 'payouts.reject',
           targetType: 'payout',

@@ -195,7 +195,11 @@ export function createPayoutService({ db, clock, credits, holds, settings }: Pay
           const current = await repo.find(trx, payoutId);
           throw payoutNotInState(current?.status ?? 'canceled', 'canceled');
         }
-        await holds.releaseWithin(trx, { holdId: canceled.hold_id, ownerId: null });
+        await holds.releaseWithin(trx, {
+          holdId: canceled.hold_id,
+          ownerId: null,
+          resolvedBy: PAYOUT_HOLD_SCOPE,
+        });
         return presentPayout(canceled);
       });
     },

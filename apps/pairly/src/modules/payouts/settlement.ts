@@ -11,6 +11,7 @@ import type { Transaction } from 'kysely';
 import type { PairlySchema } from '../../db.js';
 import type { Holds } from '../credits/holds.js';
 import { type PayoutRecord, payoutRepository as repo } from './repository.js';
+import { PAYOUT_HOLD_SCOPE } from './service.js';
 
 export type SettleOutcome = 'paid' | 'failed';
 
@@ -75,9 +76,14 @@ export function createSettlement(holds: Holds, clock: Clock) {
               amount: settled.credits,
               to: { system: 'payouts' },
               reason: `payout ${settled.id}`,
+              resolvedBy: PAYOUT_HOLD_SCOPE,
             });
           } else {
-            await holds.releaseWithin(trx, { holdId: settled.hold_id, ownerId: null });
+            await holds.releaseWithin(trx, {
+              holdId: settled.hold_id,
+              ownerId: null,
+              resolvedBy: PAYOUT_HOLD_SCOPE,
+            });
           }
         } catch (error) {
           if (isAppError(error) && error.code === 'hold_already_resolved') {
