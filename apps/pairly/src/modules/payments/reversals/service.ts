@@ -305,10 +305,12 @@ export function createReversals(clock: Clock) {
     trx: Transaction<PairlySchema>,
     input: DisputeInput & { won: boolean },
   ): Promise<ReversalOutcome> {
+    // The order first, as the other paths do: two closes of a dispute never seen open wait for each
+    // other here instead of both inserting it.
+    const order = await lockOrder(trx, input);
     const found = await existing(trx, input.provider, input.disputeId);
     if (!found) {
       if (!input.won) return openDispute(trx, input);
-      const order = await lockOrder(trx, input);
       const at = clock.now();
       const id = randomUUID();
       await trx
@@ -335,7 +337,6 @@ export function createReversals(clock: Clock) {
         .execute();
       return { outcome: 'applied', reversalId: id, creditsReversed: 0, creditsShort: 0 };
     }
-    const order = await lockOrder(trx, input);
     if (!input.won) {
       await trx
         .updateTable('payment_reversals')
