@@ -322,7 +322,7 @@ describe('the payments routes in /docs', () => {
     const response = await env.t.app.inject({ method: 'GET', url: '/docs/openapi.json' });
     expect(response.statusCode).toBe(200);
     const document = response.json() as { paths: Record<string, unknown> };
-    const prefixes = ['/payments', '/admin/payments', '/credit-packs'];
+    const prefixes = ['/payments', '/admin/payments', '/credit-packs', '/webhooks'];
     // The check covers the routes it is meant for (an emptied document would pass it vacuously).
     for (const path of [
       '/credit-packs',

@@ -7,6 +7,7 @@
 // periods and providers are 4xx naming the field; only finance may run or resolve.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../credits/sweep-support.js';
 import { signUp, type TestUser } from '../support/pairly-client.js';
 import {
   auditRows,
@@ -129,6 +130,27 @@ describe('reconciliation', () => {
     );
     expect(await entries(env, fan.id, 'purchase_reversal')).toEqual([183]);
     expect((await balance(env, fan)).spendable).toBe(550 - 183);
+  });
+
+  it('runs daily on its own and repairs a missed payment of the last two days', async () => {
+    const fan = await signUp(env.t, 'fan');
+    const created = await order(env, fan, stripeOrderBody('starter'));
+    payStripe(env, created); // no event is delivered
+    env.t.clock.advance(60_000); // the run covers the two days before it: the payment is a minute old
+    await runJob(env.t, 'pairly.payments-reconcile');
+    expect((await balance(env, fan)).spendable).toBe(100);
+    const runs = await env.t.app.inject({
+      method: 'GET',
+      url: '/admin/payments/reconciliation/runs',
+      headers: finance.headers,
+    });
+    expect(runs.statusCode, runs.body).toBe(200);
+    expect(runs.json().items[0]).toMatchObject({
+      trigger: 'schedule',
+      status: 'completed',
+      requestedBy: null,
+    });
+    expect(runs.json().items[0].repaired).toBeGreaterThanOrEqual(1);
   });
 
   it('reports a grant the provider does not know; finance resolves it once, audited', async () => {

@@ -27,7 +27,13 @@ const Received = Type.Object(
         'What the handler did with the event (ignored: a type this app does not act on; unresolved: it can never be applied as it is, and is kept for reconciliation).',
     }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { received: true, duplicate: false, outcome: 'processed' },
+      { received: true, duplicate: true, outcome: 'processed' },
+    ],
+  },
 );
 
 function routeSchema(scheme: SignatureScheme) {
