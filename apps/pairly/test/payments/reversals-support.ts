@@ -3,6 +3,7 @@
 // reversal events, and readers of what a user or finance would notice (balance, frozen, reversals,
 // ledger entries, audit rows).
 import { expect } from 'vitest';
+import { balanceOf } from '../credits/http-support.js';
 import type { Response, TestUser } from '../support/pairly-client.js';
 import {
   type Delivery,
@@ -76,11 +77,8 @@ export function razorpayRefund(env: PaymentsTestEnv, paymentId: string, amount?:
   return razorpayDelivery(env, 'refund.processed', { refund, ...(payment && { payment }) });
 }
 
-export async function balance(env: PaymentsTestEnv, user: TestUser) {
-  const response = await env.t.app.inject({ method: 'GET', url: '/credits/balance', headers: user.headers });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json() as { spendable: number; held: number; frozen: boolean };
-}
+/** The user's balance as they see it (credits' own helper, on the payments app). */
+export const balance = (env: PaymentsTestEnv, user: TestUser) => balanceOf(env.t, user);
 
 export async function orderStatus(env: PaymentsTestEnv, orderId: string): Promise<string> {
   const { rows } = await env.t.db.executeSql('select status from payment_orders where id = $1', [orderId]);

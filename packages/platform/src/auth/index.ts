@@ -25,5 +25,5 @@ export {
 } from './identity.js';
 export type { Mailer, OutgoingMail } from './mail.js';
 export { registerIdentityRoutes } from './routes.js';
-export { type IdentitySchema, identityDb } from './schema.js';
+export { type IdentitySchema, identityDb, identityTrx } from './schema.js';
 export { authenticateConnection, type ConnectionAuthOptions, WS_CLOSE } from './ws-auth.js';

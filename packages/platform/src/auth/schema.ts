@@ -64,6 +64,6 @@ export function identityDb(db: Database): IdentityDb {
   return db.kysely as unknown as IdentityDb;
 }
 
-export function identityTrx(trx: Transaction<unknown>): Transaction<IdentitySchema> {
+export function identityTrx<Schema>(trx: Transaction<Schema>): Transaction<IdentitySchema> {
   return trx as unknown as Transaction<IdentitySchema>;
 }

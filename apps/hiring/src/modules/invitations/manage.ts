@@ -9,12 +9,12 @@ import {
   AppError,
   type Database,
   type Identity,
-  type IdentitySchema,
+  identityTrx,
   type Logger,
   normaliseEmail,
   withTransaction,
 } from '@app/platform';
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { type HiringSchema, hiringDb } from '../../db.js';
 import { decodeCursor } from '../applications/repository.js';
 import type { UsageMeter } from '../billing/types.js';
@@ -159,7 +159,7 @@ export function createInvitationService(deps: InvitationServiceDependencies) {
     let queued = true;
     await sql`savepoint invitation_mail`.execute(trx);
     try {
-      await identity.mailer.send(invitationMail(mail), trx as unknown as Transaction<IdentitySchema>);
+      await identity.mailer.send(invitationMail(mail), identityTrx(trx));
       await sql`release savepoint invitation_mail`.execute(trx);
     } catch (error) {
       await sql`rollback to savepoint invitation_mail`.execute(trx);

@@ -18,7 +18,8 @@ export const currencyNotOffered = (currency: string, offered: readonly string[])
     code: 'currency_not_offered',
     detail:
       offered.length === 0
-        ? `${currency} is not offered: this server takes no payments.`
+        ? `${currency} is not offered: this server takes no payments. An operator enables them with ` +
+          'STRIPE_SECRET_KEY (USD, EUR, GBP) or RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET (INR); see docs/payments.md.'
         : `${currency} is not offered; this server takes ${offered.join(', ')}.`,
     fields: [{ path: '/body/currency', message: 'currency not offered' }],
   });

@@ -7,6 +7,7 @@
 // scoped to the order (`order:<id>`), and Razorpay, which has none for orders, gets the receipt.
 import type Razorpay from 'razorpay';
 import Stripe from 'stripe';
+import { isRazorpayRefusal } from './clients.js';
 import type { ProviderClients } from './foundation.js';
 import { providerRefused } from './orders-errors.js';
 import type { CreditPack } from './packs.js';
@@ -37,9 +38,8 @@ function stripeRefusal(error: unknown): unknown {
   return providerRefused('Stripe', reason.filter(Boolean).join(', '), error);
 }
 
-function razorpayRefusal(error: unknown): unknown {
-  const refusal = error as { statusCode?: unknown; error?: { code?: unknown; field?: unknown } };
-  if (typeof refusal?.statusCode !== 'number' || error instanceof Error) return error;
+function razorpayRefusal(refusal: unknown): unknown {
+  if (!isRazorpayRefusal(refusal)) return refusal;
   const reason =
     refusal.statusCode === 401
       ? 'it refused the key; check RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET'
@@ -49,7 +49,7 @@ function razorpayRefusal(error: unknown): unknown {
         ]
           .filter(Boolean)
           .join(', ');
-  return providerRefused('Razorpay', reason, error);
+  return providerRefused('Razorpay', reason, refusal);
 }
 
 export function createProviderOrders(clients: ProviderClients) {

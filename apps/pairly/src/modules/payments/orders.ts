@@ -147,7 +147,7 @@ export function createOrders(context: PairlyContext) {
       // have changed since; the order keeps the amount it was made with.
       if (row.provider_order_id !== null || row.status !== 'created')
         return { ...view(row), replayed: !fresh };
-      const made = await providerOrders.create(row, packById(row.pack_id) ?? pack);
+      const made = await providerOrders.create(row, pack); // the request hash covers packId
       const recorded = await recordProviderOrder(
         db,
         row.id,

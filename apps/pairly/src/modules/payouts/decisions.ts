@@ -12,7 +12,7 @@ import {
   type AuditEntry,
   type Clock,
   type Database,
-  type IdentitySchema,
+  identityTrx,
   isAppError,
   type Logger,
   type RequestOrigin,
@@ -70,7 +70,7 @@ export function createPayoutDecisions({ db, clock, logger, holds, settlement, pr
     withTransaction(db as Database<PairlySchema>, work);
 
   const audit = (trx: Transaction<PairlySchema>, actor: Actor, entry: Omit<AuditEntry, 'actorId'>) =>
-    recordAudit(trx as unknown as Transaction<IdentitySchema>, clock, actor.origin, {
+    recordAudit(identityTrx(trx), clock, actor.origin, {
       actorId: actor.id,
       ...entry,
     });

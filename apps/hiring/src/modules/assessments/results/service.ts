@@ -4,9 +4,7 @@
 // with its history row, the recomputed totals and pass/fail, and an audit-log entry, all in one
 // transaction under an update lock on the attempt. Members read; owners and recruiters override.
 
-import type { IdentitySchema } from '@app/platform';
-import { type Database, type RequestOrigin, recordAudit, withTransaction } from '@app/platform';
-import type { Transaction } from 'kysely';
+import { type Database, identityTrx, type RequestOrigin, recordAudit, withTransaction } from '@app/platform';
 import type { HiringSchema } from '../../../db.js';
 import { hiringDb } from '../../../db.js';
 import {
@@ -218,7 +216,7 @@ export function createResultsService({ dependencies, organisations }: Deps) {
           passed: totals.passed,
           sectionScores: JSON.stringify(totals.sections),
         });
-        await recordAudit(trx as unknown as Transaction<IdentitySchema>, clock, origin, {
+        await recordAudit(identityTrx(trx), clock, origin, {
           actorId: userId,
           action: 'assessment.score_overridden',
           targetType: 'assessment_attempt',

@@ -7,12 +7,12 @@ import {
   AppError,
   type Clock,
   type Database,
-  type IdentitySchema,
+  identityTrx,
   type RequestOrigin,
   recordAudit,
   withTransaction,
 } from '@app/platform';
-import type { Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { PairlySchema } from '../../../db.js';
 import type { PaymentProvider } from '../event-router.js';
 import { afterCursor, decodeCursor, PAGE_DEFAULT, pageOf } from '../paging.js';
@@ -176,11 +176,11 @@ export function createFindingStore(db: Database, clock: Clock) {
     /**
      * Records a finding once per (provider, kind, object): a new one as given; one already there
      * and still open is marked seen by this run; a repaired or resolved one stays as it is.
-     * Answers the finding's status after the call.
+     * Answers the finding's status after the call, or null for one already repaired or resolved.
      */
-    async record(runId: string, finding: NewFinding): Promise<FindingStatus> {
+    async record(runId: string, finding: NewFinding): Promise<FindingStatus | null> {
       const now = clock.now();
-      await kysely
+      const row = await kysely
         .insertInto('payment_reconciliation_findings')
         .values({
           id: randomUUID(),
@@ -209,15 +209,10 @@ export function createFindingStore(db: Database, clock: Clock) {
             }))
             .where('payment_reconciliation_findings.status', '=', 'open'),
         )
-        .execute();
-      const row = await kysely
-        .selectFrom('payment_reconciliation_findings')
-        .select('status')
-        .where('provider', '=', finding.provider)
-        .where('kind', '=', finding.kind)
-        .where('provider_object_id', '=', finding.providerObjectId)
-        .executeTakeFirstOrThrow();
-      return row.status;
+        .returning('status')
+        .executeTakeFirst();
+      // No row: it was there already, repaired or resolved, and stays as it was.
+      return row?.status ?? null;
     },
 
     async runFindings(runId: string): Promise<Finding[]> {
@@ -288,7 +283,7 @@ export function createFindingStore(db: Database, clock: Clock) {
           .returningAll()
           .executeTakeFirst();
         if (!row) throw findingNotOpen(current.status);
-        await recordAudit(trx as unknown as Transaction<IdentitySchema>, clock, origin, {
+        await recordAudit(identityTrx(trx), clock, origin, {
           actorId: staffId,
           action: 'payments.finding_resolved',
           targetType: 'payment_reconciliation_finding',

@@ -10,14 +10,13 @@ import {
   AppError,
   caller,
   type Database,
-  type IdentitySchema,
+  identityTrx,
   type PlatformServer,
   problemResponses,
   recordAudit,
   requestOrigin,
   withTransaction,
 } from '@app/platform';
-import type { Transaction } from 'kysely';
 import Type from 'typebox';
 import type { PairlySchema } from '../../../db.js';
 import type { PairlyContext } from '../../context.js';
@@ -137,7 +136,7 @@ export function registerOrderReviewRoutes(app: PlatformServer, context: PairlyCo
             .executeTakeFirst();
         }
         if (!settled) throw conflict('order_not_in_review', 'The order left review meanwhile.');
-        await recordAudit(trx as unknown as Transaction<IdentitySchema>, clock, requestOrigin(request), {
+        await recordAudit(identityTrx(trx), clock, requestOrigin(request), {
           actorId: staffId,
           action: 'payments.order_review_resolved',
           targetType: 'payment_order',

@@ -11,7 +11,7 @@ import {
   AppError,
   type Clock,
   type Database,
-  type IdentitySchema,
+  identityTrx,
   type RequestOrigin,
   recordAudit,
   withTransaction,
@@ -257,7 +257,7 @@ export function createReviewQueue(db: Database, clock: Clock) {
           if (Number(others.n) > 0) throw othersOpen(Number(others.n));
           // Only the reversals' freeze is lifted here: a freeze finance set for another reason
           // (its latest credits freeze/unfreeze is a freeze) stays, and the answer says so.
-          const lastFinance = await (trx as unknown as Transaction<IdentitySchema>)
+          const lastFinance = await identityTrx(trx)
             .selectFrom('audit_log')
             .select('action')
             .where('target_type', '=', 'user')
@@ -273,7 +273,7 @@ export function createReviewQueue(db: Database, clock: Clock) {
             .where('owner_id', '=', found.user_id)
             .execute();
         }
-        await recordAudit(trx as unknown as Transaction<IdentitySchema>, clock, origin, {
+        await recordAudit(identityTrx(trx), clock, origin, {
           actorId: staffId,
           action: 'payments.review_resolved',
           targetType: 'user',
