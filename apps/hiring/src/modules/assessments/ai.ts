@@ -11,7 +11,7 @@ import { gradeTextWithLlm } from './grading/llm-grader.js';
 import { createOpenAiProvider } from './llm/openai-provider.js';
 import { LLM_SECRETS, LLM_SETTINGS, readLlmSettings } from './llm/settings.js';
 import type { LlmProvider } from './llm/types.js';
-import { type AssessmentAi, CHOICE_KINDS } from './types.js';
+import { type Answer, type AssessmentAi, CHOICE_KINDS, type Question } from './types.js';
 
 export const AI_SECRETS = LLM_SECRETS;
 export const AI_SETTINGS = LLM_SETTINGS;
@@ -24,6 +24,10 @@ export function createAssessmentAi(
 }
 
 /** The seam over a given provider (null: deterministic only); tests build it around a fake. */
+/** The grade without any provider: choices automatically, text by the rubric's keywords. */
+export const gradeDeterministically = (question: Question, answer: Answer | null) =>
+  CHOICE_KINDS.includes(question.kind) ? gradeChoice(question, answer) : gradeText(question, answer);
+
 export function buildAssessmentAi(provider: LlmProvider | null, logger?: Pick<Logger, 'warn'>): AssessmentAi {
   return {
     textGrader: provider ? provider.model : DETERMINISTIC,
@@ -38,8 +42,7 @@ export function buildAssessmentAi(provider: LlmProvider | null, logger?: Pick<Lo
       return result;
     },
     async grade(question, answer) {
-      if (CHOICE_KINDS.includes(question.kind)) return gradeChoice(question, answer);
-      if (!provider) return gradeText(question, answer);
+      if (CHOICE_KINDS.includes(question.kind) || !provider) return gradeDeterministically(question, answer);
       const outcome = await gradeTextWithLlm(provider, question, answer);
       if (outcome.fallbackReason) {
         logger?.warn(

@@ -14,9 +14,9 @@ import { randomUUID } from 'node:crypto';
 import { type Database, withTransaction } from '@app/platform';
 import type { HiringSchema } from '../../../db.js';
 import { hiringDb } from '../../../db.js';
+import { gradeDeterministically } from '../ai.js';
 import type { AssessmentsDependencies } from '../dependencies.js';
-import { DETERMINISTIC, gradeChoice } from '../grading/choices.js';
-import { gradeText } from '../grading/keywords.js';
+import { DETERMINISTIC } from '../grading/choices.js';
 import { timeTakenSeconds, totalsOf } from '../results/totals.js';
 import type { AttemptEndedBy } from '../tables.js';
 import { createTemplateRepository } from '../templates/repository.js';
@@ -63,14 +63,12 @@ export function createScoring({ dependencies, ai, invitationTokens }: Deps, opti
     let refreshedAt = startedAt;
     // Set once the budget is spent or the seam failed once: from then on no more AI calls.
     let deterministicOnly = false;
-    const deterministic = (question: Question, answer: Answer | null): QuestionGrade =>
-      CHOICE_KINDS.includes(question.kind) ? gradeChoice(question, answer) : gradeText(question, answer);
     const gradeOne = async (question: Question, answer: Answer | null): Promise<QuestionGrade> => {
       if (!deterministicOnly && now().getTime() - startedAt >= budgetMs) {
         deterministicOnly = true;
         logger.warn({ event: 'assessment_grading_budget_spent', attemptId: claimed.id, budgetMs });
       }
-      if (deterministicOnly) return deterministic(question, answer);
+      if (deterministicOnly) return gradeDeterministically(question, answer);
       try {
         const result = await ai.grade(question, answer);
         // The seam answers a fallback grade when the provider failed: stop asking it for this attempt.
@@ -83,7 +81,7 @@ export function createScoring({ dependencies, ai, invitationTokens }: Deps, opti
       } catch (error) {
         deterministicOnly = true;
         logger.warn({ event: 'assessment_grading_failed', attemptId: claimed.id, err: error });
-        return deterministic(question, answer);
+        return gradeDeterministically(question, answer);
       }
     };
     const grades: Parameters<typeof attempts.writeGrades>[1] = [];
