@@ -113,6 +113,28 @@ describe('a RazorpayX payout', () => {
     await ledgerChecker(env.t.db).assertSound();
   });
 
+  it('captures once when the same answer, and the same answer under other ids, arrive at once', async () => {
+    const creator = await creatorWith(600);
+    const payout = await requestPayout(env.t, creator, 300, 'INR');
+    const approved = await approve(env.t, finance, payout.id);
+    const before = await paidOut(env.t);
+    const processed = env.razorpay.settlePayout(approved.providerPayoutId as string, 'processed');
+    const delivery = razorpayDelivery(env, 'payout.processed', { payout: processed });
+    const deliveries = [
+      delivery,
+      delivery,
+      delivery,
+      razorpayDelivery(env, 'payout.processed', { payout: processed }),
+      razorpayDelivery(env, 'payout.processed', { payout: processed }),
+    ];
+    await Promise.all(deliveries.map((each) => expectDelivered(each)));
+    expect(await staffPayout(env.t, finance, payout.id)).toMatchObject({ status: 'paid' });
+    const hold = await holdOf(env.t, approved.holdId as string);
+    expect(hold).toMatchObject({ status: 'captured', captured: 300, captures: 1, releases: 0 });
+    expect(await paidOut(env.t)).toBe(before + 300);
+    await ledgerChecker(env.t.db).assertSound();
+  });
+
   it('gives the hold back once when it fails; a processed answer after that moves nothing', async () => {
     const creator = await creatorWith(600);
     const payout = await requestPayout(env.t, creator, 400, 'INR');
