@@ -86,11 +86,6 @@ interface TransferRow {
   created_at: Date;
 }
 
-function memoOf(row: TransferRow): Record<string, unknown> {
-  if (!row.memo) return {};
-  return typeof row.memo === 'string' ? JSON.parse(row.memo) : row.memo;
-}
-
 /** Describes a line from the memo as the reader may see it: a creator never sees staff's reason. */
 function describe(memo: Record<string, unknown> | null): string {
   if (!memo) return '';
@@ -106,13 +101,13 @@ export function createStatements(db: Database) {
 
   return {
     async build(creatorId: string, period: { from: Date; to: Date }, view: HistoryView): Promise<Statement> {
-      const accounts = await kysely
+      const earningsAccount = await kysely
         .selectFrom('credit_accounts')
-        .select(['id', 'kind'])
+        .select('id')
         .where('owner_id', '=', creatorId)
-        .where('kind', 'in', ['earnings', 'held'])
-        .execute();
-      const earnings = accounts.find((account) => account.kind === 'earnings')?.id ?? null;
+        .where('kind', '=', 'earnings')
+        .executeTakeFirst();
+      const earnings = earningsAccount?.id ?? null;
       const payouts = await kysely
         .selectFrom('payouts')
         .select(['id', 'hold_id', 'status'])
@@ -191,7 +186,7 @@ export function createStatements(db: Database) {
       let available = openingAvailable;
       let held = openingHeld;
       const lines: StatementLine[] = rows.map((row) => {
-        const memo = memoOf(row);
+        const memo = visibleMemo(row.memo, 'staff') ?? {};
         const payout = typeof memo.holdId === 'string' ? byHold.get(memo.holdId) : undefined;
         const intoEarnings = row.credit_account_id === earnings;
         const outOfEarnings = row.debit_account_id === earnings;
