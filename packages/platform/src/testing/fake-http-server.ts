@@ -1,7 +1,8 @@
 // Owns the plumbing the fake provider servers (fake-stripe.ts, fake-razorpay.ts, fake-llm.ts) share: reading a
-// request body, the failure controls (`down` in one of two outage modes, `failNext` with an optional
+// request body, provider-style ids, timestamps and copies of recorded answers, the failure controls (`down` in one of two outage modes, `failNext` with an optional
 // Retry-After), and a node:http server on 127.0.0.1 that answers an unexpected failure with a 500
 // and closes with every connection it holds. What a provider answers stays in its own fake.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -18,6 +19,25 @@ export interface Fault {
   status: number;
   retryAfterSeconds?: number;
 }
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A provider-style id: `prefix_` (none when empty) and `length` random base-62 characters. */
+export function providerId(prefix: string, length: number): string {
+  let suffix = '';
+  for (const byte of randomBytes(length)) suffix += ALPHABET[byte % ALPHABET.length];
+  return prefix === '' ? suffix : `${prefix}_${suffix}`;
+}
+
+/** Unix seconds, as the providers write every timestamp. */
+export const seconds = (instant: Date): number => Math.floor(instant.getTime() / 1000);
+
+/** Objects are handed out as copies: a test changes state only through the API or the controls. */
+export const copy = <T>(value: T): T => structuredClone(value);
+
+/** A copy of an answer recorded from a provider's API reference (a *.json next to the fake) with `overrides` on top. */
+export const recorded = <T>(json: object, overrides: object): T =>
+  Object.assign(copy(json), overrides) as unknown as T;
 
 export function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -30,12 +30,9 @@ import {
   readAmount,
   readCurrency,
   readNotes,
+  recorded,
   seconds,
 } from './wire.js';
-
-/** A copy of a recorded answer with `overrides` on top. */
-const recorded = <T extends object>(json: object, overrides: Partial<T>): T =>
-  Object.assign(copy(json) as T, overrides);
 
 const SETTLED: Record<'processed' | 'reversed' | 'failed' | 'rejected', PayoutStatus[]> = {
   processed: ['queued', 'pending', 'processing'],

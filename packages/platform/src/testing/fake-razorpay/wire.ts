@@ -3,7 +3,7 @@
 // metadata, field } }` with its status, collections `{ entity: 'collection', count, items }`, the
 // paging parameters (from, to, count, skip), notes (Razorpay answers `[]` for none), and handing
 // objects out as copies. Test support only.
-import { randomBytes } from 'node:crypto';
+import { copy, providerId } from '../fake-http-server.js';
 
 export type Json = Record<string, unknown>;
 
@@ -91,20 +91,10 @@ export function errorForStatus(status: number): FakeRazorpayError {
   });
 }
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
 /** `pay_Q5Xd0a...`: the prefix and 14 base-62 characters. */
-export function razorpayId(prefix: string): string {
-  let suffix = '';
-  for (const byte of randomBytes(14)) suffix += ALPHABET[byte % ALPHABET.length];
-  return prefix === '' ? suffix : `${prefix}_${suffix}`;
-}
+export const razorpayId = (prefix: string): string => providerId(prefix, 14);
 
-/** Unix seconds, as Razorpay writes every timestamp. */
-export const seconds = (instant: Date): number => Math.floor(instant.getTime() / 1000);
-
-/** Objects are handed out as copies: a test changes state only through the API or the controls. */
-export const copy = <T>(value: T): T => structuredClone(value);
+export { copy, recorded, seconds } from '../fake-http-server.js';
 
 /** Notes as Razorpay stores them: at most 15 string values of up to 256 characters; `[]` when none. */
 export function readNotes(value: unknown): Record<string, string> | never[] {

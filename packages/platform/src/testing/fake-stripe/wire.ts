@@ -2,7 +2,7 @@
 // sends (`a[b][0][c]=v`, as qs writes them), refusing parameters an endpoint does not know, Stripe's
 // error answer `{error:{type,code,message,param}}` with its status, ids shaped like Stripe's, and
 // handing objects out as copies. Test support only.
-import { randomBytes } from 'node:crypto';
+import { providerId } from '../fake-http-server.js';
 
 export type Params = Record<string, unknown>;
 
@@ -123,25 +123,10 @@ export function errorForStatus(status: number, overrides: Partial<StripeErrorBod
   return new FakeStripeError(status, { ...base, ...overrides });
 }
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
 /** `sub_1Q...` style: the prefix and 24 base-62 characters. */
-export function stripeId(prefix: string): string {
-  const bytes = randomBytes(24);
-  let suffix = '';
-  for (const byte of bytes) suffix += ALPHABET[byte % ALPHABET.length];
-  return `${prefix}_${suffix}`;
-}
+export const stripeId = (prefix: string): string => providerId(prefix, 24);
 
-/** Unix seconds, as Stripe writes every timestamp. */
-export const seconds = (instant: Date): number => Math.floor(instant.getTime() / 1000);
-
-/** Objects are handed out as copies: a test changes state only through the API or the helpers. */
-export const copy = <T>(value: T): T => structuredClone(value);
-
-/** A copy of an answer recorded from Stripe's API reference (a *.json next to this file) with `overrides` on top. */
-export const recorded = <T>(json: object, overrides: Record<string, unknown>): T =>
-  Object.assign(copy(json), overrides) as unknown as T;
+export { copy, recorded, seconds } from '../fake-http-server.js';
 
 /** A parameter's string map (metadata), or an empty one. */
 export const strings = (value: unknown): Record<string, string> =>
