@@ -103,21 +103,6 @@ export function createApplicationService({
   const transactional = db as unknown as Database<ApplicationsSchema>;
   const repository = createApplicationRepository(kysely);
 
-  /** Membership with a right; a non-member gets the resource's own 404, never the organisation's. */
-  async function requireMember(
-    userId: string,
-    organisationId: string,
-    right: OrganisationRight,
-    hidden: () => AppError,
-  ): Promise<void> {
-    try {
-      await organisations.requireRight(userId, organisationId, right);
-    } catch (error) {
-      if (error instanceof AppError && error.kind === 'not_found') throw hidden();
-      throw error;
-    }
-  }
-
   async function stateOf(candidateId: string, jobId: string): Promise<JobActionResult> {
     const [state, application] = await Promise.all([
       repository.candidateState(candidateId, jobId),
@@ -195,7 +180,7 @@ export function createApplicationService({
   async function applicationForMember(userId: string, applicationId: string, right: OrganisationRight) {
     const row = await repository.findApplication(applicationId);
     if (!row) throw applicationNotFound();
-    await requireMember(userId, row.organisation_id, right, applicationNotFound);
+    await organisations.requireRight(userId, row.organisation_id, right, applicationNotFound);
     return row;
   }
 
@@ -275,7 +260,7 @@ export function createApplicationService({
     async listJobApplications(userId: string, jobId: string, query: JobApplicationsQuery) {
       const job = await jobs.lookup(jobId);
       if (!job || job.organisationId === null) throw jobNotFound();
-      await requireMember(userId, job.organisationId, 'read', jobNotFound);
+      await organisations.requireRight(userId, job.organisationId, 'read', jobNotFound);
       const limit = query.limit ?? DEFAULT_PAGE;
       const rows = await repository.listForJob(jobId, query.stage, cursorOf(query.cursor), limit + 1);
       const applicant = await applicantsOf(rows.slice(0, limit));
@@ -322,7 +307,7 @@ export function createApplicationService({
       const row = await repository.findApplication(applicationId);
       if (!row) throw applicationNotFound();
       if (row.candidate_id === userId) return detailFor(row, 'candidate');
-      await requireMember(userId, row.organisation_id, 'read', applicationNotFound);
+      await organisations.requireRight(userId, row.organisation_id, 'read', applicationNotFound);
       return detailFor(row, 'employer');
     },
 

@@ -6,7 +6,6 @@
 // creates or re-arms its invitation, so neither exists without the other; the token appears only in
 // that mail.
 import {
-  AppError,
   type Database,
   type Identity,
   identityTrx,
@@ -115,21 +114,6 @@ export function createInvitationService(deps: InvitationServiceDependencies) {
   const transactional = db as Database<HiringSchema>;
   const repository = createInvitationRepository(kysely);
 
-  /** Membership with a right; a non-member gets `hidden` (the resource's own 404). */
-  async function requireMember(
-    userId: string,
-    organisationId: string,
-    right: OrganisationRight,
-    hidden?: () => AppError,
-  ): Promise<void> {
-    try {
-      await organisations.requireRight(userId, organisationId, right);
-    } catch (error) {
-      if (hidden && error instanceof AppError && error.kind === 'not_found') throw hidden();
-      throw error;
-    }
-  }
-
   /** The invitation for a member with the right; outside the organisation (or another one named) 404. */
   async function invitationFor(
     userId: string,
@@ -141,7 +125,7 @@ export function createInvitationService(deps: InvitationServiceDependencies) {
     if (!row || (organisationId !== undefined && row.organisation_id !== organisationId)) {
       throw invitationNotFound();
     }
-    await requireMember(userId, row.organisation_id, right, invitationNotFound);
+    await organisations.requireRight(userId, row.organisation_id, right, invitationNotFound);
     return row;
   }
 
@@ -230,7 +214,7 @@ export function createInvitationService(deps: InvitationServiceDependencies) {
       assessmentId: string,
       input: CreateInput,
     ): Promise<CreateResult> {
-      await requireMember(userId, organisationId, 'write');
+      await organisations.requireRight(userId, organisationId, 'write');
       const assessment = await publishedAssessment(organisationId, assessmentId);
       const candidates = dedupe(input.candidates);
       await checkApplications(organisationId, candidates);
@@ -322,7 +306,7 @@ export function createInvitationService(deps: InvitationServiceDependencies) {
     },
 
     async list(userId: string, organisationId: string, query: ListQuery) {
-      await requireMember(userId, organisationId, 'read');
+      await organisations.requireRight(userId, organisationId, 'read');
       const limit = query.limit ?? DEFAULT_PAGE;
       const now = clock.now();
       const rows = await repository.list(

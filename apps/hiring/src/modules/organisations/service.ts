@@ -60,13 +60,18 @@ export function createOrganisationService(db: Database, clock: Clock) {
 
   return {
     /** Resolves with the caller's role, or throws 404 (not a member) / 403 (role too weak). */
+    /**
+     * The caller's role when it has the right; a non-member gets `hidden()` when given (the
+     * resource's own 404, so the organisation's existence does not leak), else the organisation's.
+     */
     async requireRight(
       userId: string,
       organisationId: string,
       right: OrganisationRight,
+      hidden: () => AppError = notFound,
     ): Promise<MemberRole> {
       const role = await membership(userId, organisationId);
-      if (!role) throw notFound();
+      if (!role) throw hidden();
       if (!(ROLE_RIGHTS[right] as readonly MemberRole[]).includes(role)) {
         throw new AppError({
           kind: 'forbidden',
