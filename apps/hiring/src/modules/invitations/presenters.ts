@@ -9,7 +9,7 @@ import type { InvitationRow, InvitationView } from './repository.js';
 import type { Invitation, MyInvitation } from './schemas.js';
 import type { InvitationStatus, ResolvedInvitation } from './types.js';
 
-export function statusAt(row: Pick<InvitationRow, 'status' | 'expires_at'>, now: Date): InvitationStatus {
+function statusAt(row: Pick<InvitationRow, 'status' | 'expires_at'>, now: Date): InvitationStatus {
   if (row.status === 'pending' && row.expires_at.getTime() <= now.getTime()) return 'expired';
   return row.status;
 }

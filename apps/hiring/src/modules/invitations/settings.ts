@@ -13,7 +13,7 @@ export interface InvitationSettings {
   resendsPerHour: number;
 }
 
-export const DEFAULT_PUBLIC_APP_URL = 'http://127.0.0.1:3001';
+const DEFAULT_PUBLIC_APP_URL = 'http://127.0.0.1:3001';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 export function readInvitationSettings(config: Pick<PlatformConfig, 'settings'>): InvitationSettings {

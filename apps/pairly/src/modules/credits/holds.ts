@@ -35,7 +35,7 @@ export type CaptureTarget =
   | { system: 'payouts' | 'platform_fees' };
 
 /** The two accounts of a hold: where the credits come from and the owner's held account. */
-export interface HoldAccounts {
+interface HoldAccounts {
   source: string;
   held: string;
 }

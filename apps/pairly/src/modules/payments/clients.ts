@@ -26,7 +26,7 @@ import type { PaymentSettings } from './settings.js';
 const CALL_TIMEOUT_MS = 10_000;
 
 /** A Razorpay refusal as the SDK throws it: `{ statusCode, error: { code, description, field? } }`. */
-export interface RazorpayRefusal {
+interface RazorpayRefusal {
   statusCode: number;
   error: { code?: string; description?: string; field?: string | null } | undefined;
 }

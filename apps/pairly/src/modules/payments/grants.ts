@@ -17,10 +17,10 @@ import type { StoredOrder } from './tables.js';
 import type { ApplyPaidPayment, GrantOutcome, OrderStatus, ProviderPayment } from './types.js';
 
 /** The credits operation scope of every payment grant. */
-export const GRANT_SCOPE = 'payments';
+const GRANT_SCOPE = 'payments';
 
 /** The grant's idempotency key: one per provider payment, whatever order or delivery it came in. */
-export const grantKey = (payment: Pick<ProviderPayment, 'provider' | 'paymentId'>) =>
+const grantKey = (payment: Pick<ProviderPayment, 'provider' | 'paymentId'>) =>
   `grant:${payment.provider}:${payment.paymentId}`;
 
 /** States a second payment moves to review; reversal states stay as they are (reversals owns them). */

@@ -13,7 +13,7 @@ export interface CreditPack {
   prices: Record<PaymentCurrency, number>;
 }
 
-export const CURRENCIES: readonly PaymentCurrency[] = ['INR', 'USD', 'EUR', 'GBP'];
+const CURRENCIES: readonly PaymentCurrency[] = ['INR', 'USD', 'EUR', 'GBP'];
 
 /** The one provider each currency is taken by. */
 export const PROVIDER_OF_CURRENCY: Readonly<Record<PaymentCurrency, PaymentProvider>> = {

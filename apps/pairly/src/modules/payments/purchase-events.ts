@@ -24,7 +24,7 @@ import type { ApplyPaidPayment, PaymentProvider, ProviderPayment } from './types
 
 type Raw = Record<string, unknown>;
 
-export const PURCHASE_EVENTS: Readonly<Record<PaymentProvider, readonly string[]>> = {
+const PURCHASE_EVENTS: Readonly<Record<PaymentProvider, readonly string[]>> = {
   stripe: [
     'checkout.session.completed',
     'checkout.session.async_payment_succeeded',
@@ -66,7 +66,7 @@ function amountAndCurrency(event: WebhookEvent, amount: unknown, currency: unkno
 }
 
 /** The paid payment a Stripe event reports, or null when it reports none of ours. */
-export function stripePaymentOf(event: WebhookEvent): ProviderPayment | null {
+function stripePaymentOf(event: WebhookEvent): ProviderPayment | null {
   const object = stripeObject(event);
   const metadata = record(object.metadata) ?? {};
   if (event.type === 'payment_intent.succeeded') {
@@ -100,7 +100,7 @@ export function stripePaymentOf(event: WebhookEvent): ProviderPayment | null {
 }
 
 /** The captured payment a Razorpay event reports. */
-export function razorpayPaymentOf(event: WebhookEvent): ProviderPayment {
+function razorpayPaymentOf(event: WebhookEvent): ProviderPayment {
   const payment = razorpayEntity(event, 'payment');
   if (!payment) throw malformed(event, 'no payload.payment.entity');
   const order = razorpayEntity(event, 'order');

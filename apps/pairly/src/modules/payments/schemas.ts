@@ -20,7 +20,7 @@ const Currency = Type.Union(
   },
 );
 const Provider = Type.Union([Type.Literal('stripe'), Type.Literal('razorpay')]);
-export const OrderStatusSchema = Type.Union(
+const OrderStatusSchema = Type.Union(
   [
     Type.Literal('created'),
     Type.Literal('paid'),
@@ -211,7 +211,7 @@ export const OrderBody = Type.Object(orderFields, {
   ],
 });
 
-export const StaffOrderBody = Type.Object(
+const StaffOrderBody = Type.Object(
   {
     ...orderFields,
     userId: Uuid,

@@ -46,7 +46,7 @@ export interface PaymentSettings {
   returnOrigins: string[];
 }
 
-export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS: Record<PaymentProvider, number> = {
+const DEFAULT_WEBHOOK_TOLERANCE_SECONDS: Record<PaymentProvider, number> = {
   stripe: 300,
   // Razorpay signs no timestamp: its body's created_at is checked instead, and a delivery may be
   // retried for 24 hours or replayed from the dashboard for 7 days (7 days + 1 h).

@@ -115,7 +115,7 @@ const PENDING = new Set(['queued', 'pending', 'processing', 'scheduled']);
 const FAILED = new Set(['rejected', 'cancelled', 'failed', 'reversed']);
 
 /** The outcome a RazorpayX payout entity stands for (also used for webhook payloads). */
-export function razorpayOutcome(entity: RazorpayPayoutEntity): SendOutcome {
+function razorpayOutcome(entity: RazorpayPayoutEntity): SendOutcome {
   if (entity.status === 'processed') return { status: 'paid', providerPayoutId: entity.id };
   const detail = entity.failure_reason ?? entity.status_details?.description ?? entity.status_details?.reason;
   if (FAILED.has(entity.status)) {

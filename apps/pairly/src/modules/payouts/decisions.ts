@@ -53,7 +53,7 @@ export interface DecisionResult {
 const ERROR_LIMIT = 500;
 
 /** Stripe keeps an idempotency key 24 hours: a payout first sent longer ago than this is not resent. */
-export const RESEND_WINDOW_HOURS = 23;
+const RESEND_WINDOW_HOURS = 23;
 const RESEND_WINDOW_MS = RESEND_WINDOW_HOURS * 60 * 60 * 1000;
 /** How long a send holds its claim: far longer than a provider call may take (10 s). */
 const SEND_CLAIM_MS = 2 * 60 * 1000;

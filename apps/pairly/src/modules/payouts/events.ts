@@ -14,13 +14,8 @@ import { payoutRepository as repo } from './repository.js';
 import type { Settlement, SettleOutcome } from './settlement.js';
 import type { PayoutProviderName } from './tables.js';
 
-export const RAZORPAY_PAYOUT_EVENTS = [
-  'payout.processed',
-  'payout.reversed',
-  'payout.failed',
-  'payout.rejected',
-];
-export const STRIPE_PAYOUT_EVENTS = ['transfer.reversed'];
+const RAZORPAY_PAYOUT_EVENTS = ['payout.processed', 'payout.reversed', 'payout.failed', 'payout.rejected'];
+const STRIPE_PAYOUT_EVENTS = ['transfer.reversed'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -65,7 +60,7 @@ function stripeAnswer(event: WebhookEvent): ProviderAnswer {
   };
 }
 
-export function createPayoutEventHandlers(settlement: Settlement) {
+function createPayoutEventHandlers(settlement: Settlement) {
   async function apply(trx: Transaction<PairlySchema>, answer: ProviderAnswer): Promise<WebhookOutcome> {
     const byProviderId = answer.providerPayoutId
       ? await repo.findByProviderPayout(trx, answer.provider, answer.providerPayoutId)

@@ -17,7 +17,7 @@ import { createSettlement } from './settlement.js';
 import { createStatements, type Statements } from './statements.js';
 import type { PayoutProviderName } from './tables.js';
 
-export const PAYOUT_SEND_QUEUE = 'pairly.payouts-send';
+const PAYOUT_SEND_QUEUE = 'pairly.payouts-send';
 
 export interface PayoutModule {
   db: Database;

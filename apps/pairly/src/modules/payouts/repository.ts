@@ -19,7 +19,7 @@ export type PayoutInsert = Omit<PayoutRow, 'send_attempts'>;
 export type PayoutChanges = Partial<Omit<PayoutRow, 'id' | 'creator_id' | 'send_attempts'>>;
 
 /** Payouts whose hold is still pending: requested, approved or being processed. */
-export const OPEN_STATUSES: readonly PayoutStatus[] = ['requested', 'approved', 'processing'];
+const OPEN_STATUSES: readonly PayoutStatus[] = ['requested', 'approved', 'processing'];
 
 export interface ListFilters {
   creatorId?: string | undefined;

@@ -8,7 +8,7 @@ const Instant = Type.String({ format: 'date-time' });
 const EXAMPLE_PAYOUT = '7b4f0a52-7c1e-4d0a-9a43-1f3c2d9e8b61';
 const EXAMPLE_CREATOR = '2f9d4c1a-5b7e-4e8f-9a0b-3c6d7e8f9a1b';
 
-export const PayoutStatusSchema = Type.Union(
+const PayoutStatusSchema = Type.Union(
   [
     Type.Literal('requested'),
     Type.Literal('approved'),

@@ -39,7 +39,7 @@ export type SettleResult =
  * The payout's hold was resolved elsewhere (by finance through the credits routes): thrown, so the
  * caller's transaction rolls the payout's change back with it.
  */
-export const holdResolvedElsewhere = (payoutId: string) =>
+const holdResolvedElsewhere = (payoutId: string) =>
   new AppError({
     kind: 'conflict',
     code: 'payout_hold_resolved',

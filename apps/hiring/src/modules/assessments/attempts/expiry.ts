@@ -6,7 +6,7 @@ import type { Scoring } from './scoring.js';
 
 export const ATTEMPT_EXPIRY_QUEUE = 'hiring.assessment-attempts-expire';
 /** Every minute: an expired attempt is scored within about a minute of its deadline. */
-export const ATTEMPT_EXPIRY_CRON = '* * * * *';
+const ATTEMPT_EXPIRY_CRON = '* * * * *';
 
 export function registerAttemptExpiry(runner: JobRunner, scoring: Scoring, cron = ATTEMPT_EXPIRY_CRON): void {
   runner.register(

@@ -30,7 +30,7 @@ import type { AnswerBody, AttemptView, MyAttempt, StartedAttempt } from './schem
 import type { Scoring } from './scoring.js';
 
 /** Answers one attempt may save per second. */
-export const SAVES_PER_SECOND = 10;
+const SAVES_PER_SECOND = 10;
 
 export interface AttemptCredentials {
   /** X-Attempt-Token. */

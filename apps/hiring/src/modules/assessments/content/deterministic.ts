@@ -24,7 +24,7 @@ export function questionCountOf(input: GenerationInput): number {
 }
 
 /** FNV-1a, 32 bits: a tiny stable hash (not for security). */
-export function fnv1a(text: string): number {
+function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

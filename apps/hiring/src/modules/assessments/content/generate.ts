@@ -13,7 +13,7 @@ import { ASSESSMENT_SCHEMA, OutputProblem, readGeneratedAssessment } from './llm
 
 const DESCRIPTION_LIMIT = 6000;
 
-export const GENERATION_SYSTEM_PROMPT = [
+const GENERATION_SYSTEM_PROMPT = [
   'You write skills assessments that employers send to job candidates.',
   'Write questions that test the listed skills at the stated level (1 beginner to 5 expert): correct, unambiguous, practical, free of trick wording, with no answer given away in the prompt.',
   'Kinds: single_choice (2 to 8 choices, exactly one correct), multiple_choice (2 to 8 choices, at least one correct), short_text (a sentence or two), long_text (a paragraph), code (a short program or query written as text).',
@@ -23,7 +23,7 @@ export const GENERATION_SYSTEM_PROMPT = [
   'Answer with JSON only, following the schema.',
 ].join('\n');
 
-export function generationUserMessage(input: GenerationInput): string {
+function generationUserMessage(input: GenerationInput): string {
   const count = questionCountOf(input);
   const skills = input.skills.map((skill) => ({ name: skill.name, level: skill.level ?? 3 }));
   return [

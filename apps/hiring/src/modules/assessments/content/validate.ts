@@ -53,7 +53,7 @@ const STOP_WORDS = new Set(
 );
 
 /** Why a keyword would grade wrongly (an alternative that matches nearly anything), or null. */
-export function keywordProblem(term: string): string | null {
+function keywordProblem(term: string): string | null {
   for (const raw of term.split('|')) {
     const alternative = raw.trim();
     const prefix = alternative.endsWith('*');

@@ -31,7 +31,7 @@ type Deps = Pick<AssessmentsDependencies, 'dependencies' | 'organisations'>;
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
-export function toAttemptSummary(row: AttemptRow): AttemptSummary {
+function toAttemptSummary(row: AttemptRow): AttemptSummary {
   return {
     id: row.id,
     assessmentId: row.assessment_id,

@@ -67,7 +67,7 @@ export interface NewFinding {
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
-export const presentFinding = (row: FindingRow): Finding => ({
+const presentFinding = (row: FindingRow): Finding => ({
   id: row.id,
   provider: row.provider,
   kind: row.kind,
@@ -85,7 +85,7 @@ export const presentFinding = (row: FindingRow): Finding => ({
   updatedAt: iso(row.updated_at) as string,
 });
 
-export const presentRun = (row: RunRow): Run => ({
+const presentRun = (row: RunRow): Run => ({
   id: row.id,
   trigger: row.trigger,
   requestedBy: row.requested_by,

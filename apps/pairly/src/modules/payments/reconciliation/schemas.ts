@@ -48,7 +48,7 @@ const exampleRun = {
   finishedAt: '2026-01-02T02:23:04.000Z',
 };
 
-export const RunSchema = Type.Object(
+const RunSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     trigger: Type.Union([Type.Literal('schedule'), Type.Literal('finance')]),

@@ -62,7 +62,7 @@ const invalidPeriod = (path: string, detail: string) =>
   });
 
 /** The period rule: from before to, at most MAX_PERIOD_DAYS long (400 naming the field). */
-export function checkPeriod(from: Date, to: Date): void {
+function checkPeriod(from: Date, to: Date): void {
   if (from.getTime() >= to.getTime()) throw invalidPeriod('/body/to', 'to must be after from.');
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
     throw invalidPeriod('/body/to', `The period may be at most ${MAX_PERIOD_DAYS} days long.`);

@@ -14,7 +14,7 @@ import type { PairlySchema } from '../../../db.js';
 import type { ProviderEventRouter } from '../event-router.js';
 import type { ReversalOutcome, Reversals } from './service.js';
 
-export const STRIPE_REVERSAL_EVENTS = [
+const STRIPE_REVERSAL_EVENTS = [
   'charge.refunded',
   'charge.refund.updated',
   'charge.dispute.created',
@@ -22,7 +22,7 @@ export const STRIPE_REVERSAL_EVENTS = [
   'charge.dispute.funds_reinstated',
 ] as const;
 
-export const RAZORPAY_REVERSAL_EVENTS = [
+const RAZORPAY_REVERSAL_EVENTS = [
   'refund.processed',
   'payment.dispute.created',
   'payment.dispute.won',

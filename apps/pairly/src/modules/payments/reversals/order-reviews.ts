@@ -26,12 +26,12 @@ import { lockOrder, toPaymentOrder } from '../orders-repository.js';
 
 const EXAMPLE_ORDER = '0b7e6f4c-8c1d-4c57-9a44-3f0c2b9d1e11';
 
-export const ResolveOrderParams = Type.Object(
+const ResolveOrderParams = Type.Object(
   { orderId: Type.String({ format: 'uuid', description: 'The order in review.' }) },
   { examples: [{ orderId: EXAMPLE_ORDER }] },
 );
 
-export const ResolveOrderBody = Type.Object(
+const ResolveOrderBody = Type.Object(
   {
     action: Type.Union([Type.Literal('grant'), Type.Literal('refund_manually')], {
       description:

@@ -14,7 +14,7 @@ import type { PairlySchema } from '../../../db.js';
 import { runKeyedWithin } from '../../credits/keyed-posting.js';
 import { type Leg, SYSTEM_ACCOUNTS } from '../../credits/ledger.js';
 
-export const REVERSAL_SCOPE = 'payments';
+const REVERSAL_SCOPE = 'payments';
 
 export interface TakeBackResult {
   /** Credits actually taken from the spendable balance. */
@@ -90,7 +90,7 @@ async function postKeyed(
 }
 
 /** Freezes every account of the user (spendable, earnings, held), as credits.setFrozen does. */
-export async function freezeUser(trx: Transaction<PairlySchema>, userId: string): Promise<void> {
+async function freezeUser(trx: Transaction<PairlySchema>, userId: string): Promise<void> {
   await trx.updateTable('credit_accounts').set({ frozen: true }).where('owner_id', '=', userId).execute();
 }
 

@@ -19,7 +19,7 @@ export const RECONCILE_QUEUE = 'pairly.payments-reconcile';
 /** Daily at 02:23 UTC. */
 export const RECONCILE_SCHEDULE = '23 2 * * *';
 /** What the daily run covers: the two days before it. */
-export const SCHEDULED_PERIOD_MS = 2 * 86_400_000;
+const SCHEDULED_PERIOD_MS = 2 * 86_400_000;
 
 export function registerReversals(
   app: PlatformServer,

@@ -60,7 +60,7 @@ export interface OrderInReview {
   updatedAt: string;
 }
 
-export const reviewNotFound = () =>
+const reviewNotFound = () =>
   new AppError({ kind: 'not_found', code: 'review_not_found', detail: 'No such payment review.' });
 const reviewResolved = () =>
   new AppError({
