@@ -95,6 +95,8 @@ const SHOWN_PROFILE = {
   yearsExperience: 7,
   location: { city: 'London', region: null, country: 'GB' },
   remotePreference: 'hybrid',
+  workAuthorisation: [],
+  willingToRelocate: null,
   resumeText: 'Seven years of TypeScript services on PostgreSQL.',
 };
 

@@ -43,6 +43,8 @@ export function toJob(row: JobRow, now: Date): Job {
     salary,
     skills: row.skills,
     minYearsExperience: row.min_years_experience,
+    remoteRegions: row.remote_regions,
+    commuteRadiusKm: row.commute_radius_km,
     postedAt: iso(row.posted_at),
     validThrough: iso(row.valid_through),
     url: row.url,

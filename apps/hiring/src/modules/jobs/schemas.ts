@@ -1,7 +1,10 @@
 // Owns the request and response schemas of jobs: the normalised job every origin shares (employer
 // posting or job-board ingestion), what an employer may send to create or change one, and the
-// listing filters. Inputs allow no unknown properties and cap every string and number.
+// listing filters. Inputs allow no unknown properties and cap every string and number. The matching
+// constraints (remoteRegions, commuteRadiusKm; issue 18) carry examples for /docs; which codes
+// exist is the service's check (matching/places.ts), the schema only bounds their shape.
 import Type, { type Static } from 'typebox';
+import { COUNTRY_GROUPS } from '../matching/places.js';
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -37,6 +40,35 @@ const Money = Type.Integer({ minimum: 0, maximum: 1_000_000_000_00, description:
 const SkillName = Type.String({ minLength: 1, maxLength: 60 });
 const Level = Type.Integer({ minimum: 1, maximum: 5 });
 
+/** Upper bound on remoteRegions entries: more than any real posting names (the EU is one code). */
+export const MAX_REMOTE_REGIONS = 50;
+const REMOTE_REGIONS_DESCRIPTION =
+  'Where a remote job may be done from: ISO 3166-1 alpha-2 countries ("DE") and region codes ' +
+  `(${Object.keys(COUNTRY_GROUPS).join(', ')}). A hard constraint for remote jobs: candidates who ` +
+  'may not work in any of them rank below those who may. Ignored for on-site and hybrid jobs. ' +
+  'Codes are upper-cased and duplicates dropped; an unknown code is refused (400 naming the item). ' +
+  'Empty: anywhere.';
+const COMMUTE_RADIUS_DESCRIPTION =
+  "For on-site and hybrid jobs: how far from the job's location (km) a candidate may live without " +
+  'moving; candidates farther away who will not relocate rank below those within it. Ignored for ' +
+  'remote jobs. Null: no limit given.';
+const remoteRegionsExamples = [['DE', 'AT', 'CH'], ['EU'], ['EU', 'GB']];
+
+export const RemoteRegions = Type.Array(
+  Type.String({
+    minLength: 2,
+    maxLength: 16,
+    pattern: '^[A-Za-z][A-Za-z0-9-]*$',
+    description: 'A country (ISO 3166-1 alpha-2) or region code, any case',
+  }),
+  { maxItems: MAX_REMOTE_REGIONS, description: REMOTE_REGIONS_DESCRIPTION, examples: remoteRegionsExamples },
+);
+// Described on the union, not inside it, so /docs shows the text next to the field.
+export const CommuteRadiusKm = Type.Union([Type.Integer({ minimum: 1, maximum: 500 }), Type.Null()], {
+  description: COMMUTE_RADIUS_DESCRIPTION,
+  examples: [30, null],
+});
+
 export const Location = Type.Object(
   { city: Nullable(Place), region: Nullable(Place), country: Nullable(Country) },
   { additionalProperties: false },
@@ -69,6 +101,8 @@ const editable = {
   skills: Type.Array(JobSkill, { maxItems: 50 }),
   minYearsExperience: Nullable(Type.Integer({ minimum: 0, maximum: 70 })),
   validThrough: Nullable(Type.String({ format: 'date-time' })),
+  remoteRegions: RemoteRegions,
+  commuteRadiusKm: CommuteRadiusKm,
 };
 
 export const CreateJobBody = Type.Object(
@@ -83,6 +117,8 @@ export const CreateJobBody = Type.Object(
     skills: Type.Optional(editable.skills),
     minYearsExperience: Type.Optional(editable.minYearsExperience),
     validThrough: Type.Optional(editable.validThrough),
+    remoteRegions: Type.Optional(editable.remoteRegions),
+    commuteRadiusKm: Type.Optional(editable.commuteRadiusKm),
   },
   { additionalProperties: false },
 );
@@ -126,6 +162,14 @@ export const JobBody = Type.Object({
     Type.Object({ name: Type.String(), level: Nullable(Type.Integer()), required: Type.Boolean() }),
   ),
   minYearsExperience: Nullable(Type.Integer()),
+  remoteRegions: Type.Array(Type.String(), {
+    description: REMOTE_REGIONS_DESCRIPTION,
+    examples: remoteRegionsExamples,
+  }),
+  commuteRadiusKm: Type.Union([Type.Integer(), Type.Null()], {
+    description: COMMUTE_RADIUS_DESCRIPTION,
+    examples: [30, null],
+  }),
   postedAt: Nullable(Type.String({ format: 'date-time' })),
   validThrough: Nullable(Type.String({ format: 'date-time' })),
   url: Nullable(Type.String()),
