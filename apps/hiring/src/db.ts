@@ -50,6 +50,10 @@ export interface HiringTables {
     resume_text: string;
     discoverable: boolean;
     updated_at: Date;
+    /** ISO 3166-1 alpha-2 countries the candidate may work in; empty when not said (migration 0012). */
+    work_authorisation: Generated<string[]>;
+    /** Null when the candidate has not said (migration 0012). */
+    willing_to_relocate: boolean | null;
   };
   hiring_jobs: {
     id: Generated<string>;
@@ -86,6 +90,10 @@ export interface HiringTables {
     ingest_scope: string | null;
     holds_slot: Generated<boolean>;
     closed_reason: 'employer' | 'vanished' | 'expired' | null;
+    /** Countries and region codes a remote job may be done from; empty: anywhere (migration 0012). */
+    remote_regions: Generated<string[]>;
+    /** How far from an on-site or hybrid job's place a candidate may live, in km (migration 0012). */
+    commute_radius_km: number | null;
     search: ColumnType<string, never, never>;
   };
   hiring_job_sources: {
@@ -185,6 +193,19 @@ export interface HiringTables {
     metric: PeriodMetric;
     period_start: Date;
     used: Generated<number>;
+  };
+  /**
+   * An operator's exchange rate, one row per currency (migration 0013). `units_per_euro` is
+   * numeric (text from the driver); `as_of` is a date, read as `as_of::text` (YYYY-MM-DD).
+   */
+  hiring_exchange_rates: {
+    currency: string;
+    units_per_euro: ColumnType<string, string, string>;
+    minor_digits: number;
+    as_of: ColumnType<string, string, string>;
+    source: string;
+    updated_by: string | null;
+    updated_at: Date;
   };
 }
 
