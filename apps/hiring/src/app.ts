@@ -19,6 +19,8 @@ import { createBilling, registerBillingRoutes } from './modules/billing/index.js
 import { BILLING_SECRETS, BILLING_SETTINGS } from './modules/billing/settings.js';
 import { registerCandidateRoutes } from './modules/candidates/routes.js';
 import { createCandidateService } from './modules/candidates/service.js';
+import { registerExchangeRateRoutes } from './modules/exchange-rates/routes.js';
+import { createExchangeRateService } from './modules/exchange-rates/service.js';
 import { hiringAccessPolicy } from './modules/identity/access-policy.js';
 import type { IngestionOptions } from './modules/ingestion/index.js';
 import { registerInvitations } from './modules/invitations/register.js';
@@ -105,7 +107,11 @@ export function createHiringApp(options: HiringAppOptions = {}): AppDefinition {
         mailer: identity.mailer,
       });
       registerApplicationRoutes(app, identity, { applications });
-      registerRankingRoutes(app, identity, createRankingService(db, organisations, candidates, applications));
+      // Salaries are compared in one currency with these rates (the ranking service takes them next).
+      const exchangeRates = createExchangeRateService(db, clock);
+      registerExchangeRateRoutes(app, identity, exchangeRates);
+      const ranking = createRankingService(db, clock, organisations, candidates, applications, exchangeRates);
+      registerRankingRoutes(app, identity, ranking);
       const assessments = {
         dependencies,
         identity,

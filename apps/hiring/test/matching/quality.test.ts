@@ -1,14 +1,14 @@
 // The matcher must rank candidates the way a recruiter would, better than text search alone: mean
 // nDCG@10 over the hand-judged fixture (see test/fixtures/matching/README.md) against a plain BM25
-// baseline, which is the same engine with every weight but text set to zero. The recruiter set
-// (test/fixtures/matching/recruiter/README.md, issue 18) was written and judged without running the
-// matcher; its figures are reported here, and it must stay a complete judgement of its pairs.
+// baseline (the engine's own BM25 over the same texts, nothing else). The recruiter set
+// (test/fixtures/matching/recruiter/README.md, issue 18) was written and judged before the matcher
+// ran on it; it is reported separately (docs/hiring.md) and must stay a complete judgement.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { bm25Relevance, termBag } from '../../src/modules/matching/bm25.js';
 import {
   type MatchCandidate,
   type MatchJob,
-  type RankOptions,
   rankCandidatesForJob,
 } from '../../src/modules/matching/index.js';
 
@@ -39,19 +39,33 @@ function collection(folder: string): Collection {
 }
 
 const K = 10;
-const BM25_ONLY: RankOptions = {
-  limit: K,
-  weights: { skills: 0, experience: 0, location: 0, salary: 0, text: 1 },
-};
+/** The day the resumes' open ranges ("2018 to present") end: when the recruiter set was written. */
+const AS_OF = new Date('2026-11-30T00:00:00Z');
 const dcg = (grades: number[]) =>
   grades.slice(0, K).reduce((sum, grade, i) => sum + (2 ** grade - 1) / Math.log2(i + 2), 0);
 
-function meanNdcg({ jobs, candidates, qrels }: Collection, options: RankOptions): number {
+type Ranker = (job: MatchJob, candidates: MatchCandidate[]) => string[];
+
+const matcher: Ranker = (job, candidates) =>
+  rankCandidatesForJob(job, candidates, { limit: K, asOf: AS_OF }).results.map((result) => result.id);
+
+/** Plain BM25 of the job's title and description over headline and resume, ties by id. */
+const bm25: Ranker = (job, candidates) => {
+  const relevance = bm25Relevance(
+    termBag(`${job.title}\n${job.descriptionText}`),
+    candidates.map((candidate) => termBag(`${candidate.headline}\n${candidate.resumeText}`)),
+  );
+  return candidates
+    .map((candidate, i) => ({ id: candidate.id, relevance: relevance[i]! }))
+    .sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1))
+    .slice(0, K)
+    .map((ranked) => ranked.id);
+};
+
+function meanNdcg({ jobs, candidates, qrels }: Collection, rank: Ranker): number {
   const perJob = jobs.map((job) => {
     const judged = qrels.get(job.id)!;
-    const ranked = rankCandidatesForJob(job, candidates, options).results.map(
-      (result) => judged.get(result.id)!,
-    );
+    const ranked = rank(job, candidates).map((id) => judged.get(id)!);
     const ideal = [...judged.values()].sort((a, b) => b - a);
     return dcg(ranked) / dcg(ideal);
   });
@@ -78,13 +92,13 @@ describe('matching quality on the judged fixture', () => {
   });
 
   it('beats a plain BM25 baseline on mean nDCG@10', () => {
-    const matcher = meanNdcg(original, { limit: K });
-    const baseline = meanNdcg(original, BM25_ONLY);
+    const ours = meanNdcg(original, matcher);
+    const baseline = meanNdcg(original, bm25);
     console.log(
-      `mean nDCG@${K} over ${original.jobs.length} jobs: matcher ${matcher.toFixed(3)}, BM25 ${baseline.toFixed(3)}`,
+      `mean nDCG@${K} over ${original.jobs.length} jobs: matcher ${ours.toFixed(3)}, BM25 ${baseline.toFixed(3)}`,
     );
-    expect(matcher).toBeGreaterThan(baseline);
-    expect(matcher).toBeGreaterThan(0.8);
+    expect(ours).toBeGreaterThan(baseline);
+    expect(ours).toBeGreaterThan(0.95);
   });
 });
 
@@ -99,15 +113,13 @@ describe('the recruiter set (judged before the matcher ran)', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('reports the matcher against BM25 on it (issue 18 sets the bar)', () => {
-    const matcher = meanNdcg(recruiter, { limit: K });
-    const baseline = meanNdcg(recruiter, BM25_ONLY);
+  it('beats a plain BM25 baseline on mean nDCG@10, by more than on the older set', () => {
+    const ours = meanNdcg(recruiter, matcher);
+    const baseline = meanNdcg(recruiter, bm25);
     console.log(
-      `recruiter set, mean nDCG@${K} over ${recruiter.jobs.length} jobs: matcher ${matcher.toFixed(3)}, BM25 ${baseline.toFixed(3)}`,
+      `recruiter set, mean nDCG@${K} over ${recruiter.jobs.length} jobs: matcher ${ours.toFixed(3)}, BM25 ${baseline.toFixed(3)}`,
     );
-    // Both rank every candidate of the set, so a judged grade stands behind each of the top K.
-    for (const job of recruiter.jobs) {
-      expect(rankCandidatesForJob(job, recruiter.candidates, { limit: K }).results).toHaveLength(K);
-    }
+    expect(ours).toBeGreaterThan(baseline + 0.03);
+    expect(ours).toBeGreaterThan(0.95);
   });
 });

@@ -44,14 +44,20 @@ describe('ranking', () => {
     expect(rankJobsForCandidate(candidates[0]!, shuffled(jobs, 7), all)).toEqual(forCandidate);
   });
 
-  it('orders by score, then by id', () => {
+  it('orders those meeting every hard constraint first, then by score, then by id', () => {
     const twins = ['b', 'c', 'a'].map((id) => candidate({ id }));
     const { results } = rankCandidatesForJob(job(), twins, all);
     expect(ids(results)).toEqual(['a', 'b', 'c']);
     const ranked = rankCandidatesForJob(backendJob, candidates, all).results;
+    const broken = (result: MatchResult) => Number(result.constraints.length > 0);
+    expect(ranked.some((result) => result.constraints.length > 0)).toBe(true);
     for (let i = 1; i < ranked.length; i++) {
       const [before, after] = [ranked[i - 1]!, ranked[i]!];
-      expect(before.score > after.score || (before.score === after.score && before.id < after.id)).toBe(true);
+      expect(
+        broken(before) < broken(after) ||
+          (broken(before) === broken(after) &&
+            (before.score > after.score || (before.score === after.score && before.id < after.id))),
+      ).toBe(true);
     }
   });
 

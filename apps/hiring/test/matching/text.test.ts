@@ -1,6 +1,6 @@
 // Text relevance reads words the way skills are written and scores whole words only.
 import { describe, expect, it } from 'vitest';
-import { bm25Relevance } from '../../src/modules/matching/bm25.js';
+import { bm25Relevance as bm25OfBags, termBag } from '../../src/modules/matching/bm25.js';
 import { tokenise } from '../../src/modules/matching/tokenise.js';
 
 describe('tokenise', () => {
@@ -19,6 +19,11 @@ describe('tokenise', () => {
     expect(tokenise(' ,;- ')).toEqual([]);
   });
 });
+
+/** Relevance of each text to the query, read into term bags as prepared inputs are. */
+const bm25Relevance = (query: string, documents: string[]) => [
+  ...bm25OfBags(termBag(query), documents.map(termBag)),
+];
 
 describe('bm25Relevance', () => {
   const query = 'Senior Kubernetes engineer, Zürich';
@@ -45,6 +50,15 @@ describe('bm25Relevance', () => {
     const [long, short] = bm25Relevance('kafka', [`kafka ${'filler '.repeat(50)}`, 'kafka streams']);
     expect(short).toBe(1);
     expect(long!).toBeLessThan(1);
+  });
+
+  it('counts every occurrence of a word in a term bag, in any case', () => {
+    const bag = termBag('Kafka, kafka and KAFKA streams');
+    expect(bag.length).toBe(5);
+    expect([...bag.counts].sort()).toEqual([1, 1, 3]);
+    expect(termBag('streams and kafka').terms).toEqual(
+      Uint32Array.from(new Set([...termBag('kafka and streams').terms])).sort(),
+    );
   });
 
   it('is 0 everywhere when nothing matches, and empty for no documents', () => {

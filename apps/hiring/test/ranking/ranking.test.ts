@@ -1,6 +1,9 @@
 // Matching through HTTP: an employer ranks the candidates they may see for their job (and never a
 // hidden one), every result explains itself, the spec's /match-candidates alias agrees, candidates
-// rank jobs for their profile, and outsiders and bad input are refused.
+// rank jobs for their profile, and outsiders and bad input are refused. Profiles and jobs are kept
+// prepared between rankings, so every change must show in the very next one; hard constraints and
+// the operator's exchange rates reach the answer.
+import { operationsWithoutExamples } from '@app/platform/testing';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +14,7 @@ import {
   type HiringTestApp,
   publishJob,
   signUp,
+  signUpAdmin,
   type TestUser,
 } from '../support/hiring-client.js';
 
@@ -21,6 +25,11 @@ let jobId: string;
 const candidates: Record<string, TestUser> = {};
 
 const inject = (options: InjectOptions) => t.app.inject(options);
+const jobSkills = [
+  { name: 'TypeScript', level: 4, required: true },
+  { name: 'PostgreSQL', level: 3, required: true },
+  { name: 'Kubernetes', level: null, required: false },
+];
 
 function profile(overrides: Record<string, unknown>) {
   return {
@@ -45,11 +54,7 @@ beforeAll(async () => {
     descriptionText: 'Build TypeScript services on PostgreSQL and Kubernetes.',
     location: { city: 'Berlin', region: null, country: 'DE' },
     workplaceType: 'hybrid',
-    skills: [
-      { name: 'TypeScript', level: 4, required: true },
-      { name: 'PostgreSQL', level: 3, required: true },
-      { name: 'Kubernetes', level: null, required: false },
-    ],
+    skills: jobSkills,
     minYearsExperience: 5,
   });
   jobId = job.id as string;
@@ -239,5 +244,174 @@ describe('ranking jobs for a candidate', () => {
     expect(
       (await inject({ method: 'POST', url: '/me/job-matches', headers: employer.headers })).statusCode,
     ).toBe(403);
+  });
+});
+
+describe('what changes between rankings', () => {
+  const rankIds = async () => {
+    const response = await inject({
+      method: 'POST',
+      url: `/jobs/${jobId}/match-candidates`,
+      headers: employer.headers,
+      payload: { limit: 100 },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json().results as Array<{
+      candidateId: string;
+      score: number;
+      components: Record<string, number>;
+      explanations: Record<string, string>;
+      constraints: Array<{ code: string; reason: string }>;
+    }>;
+  };
+  const save = async (user: TestUser, body: Record<string, unknown>) => {
+    const saved = await inject({
+      method: 'PUT',
+      url: '/me/candidate-profile',
+      headers: user.headers,
+      payload: body,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+  };
+
+  it('shows a profile change in the very next ranking, and a profile leaving discovery disappears', async () => {
+    const climber = await signUp(t, 'candidate');
+    const weak = profile({ headline: 'Gardener', resumeText: 'Hedges and lawns.', yearsExperience: 3 });
+    await save(climber, weak);
+    const place = (ranked: Array<{ candidateId: string }>, user: TestUser | undefined) =>
+      ranked.findIndex((result) => result.candidateId === user?.id);
+    const before = await rankIds();
+    expect(place(before, climber)).toBeGreaterThan(place(before, candidates.partial));
+    await save(
+      climber,
+      profile({
+        headline: 'Staff backend engineer',
+        skills: [
+          { name: 'TypeScript', level: 5 },
+          { name: 'PostgreSQL', level: 5 },
+          { name: 'Kubernetes', level: 4 },
+        ],
+        yearsExperience: 12,
+        resumeText:
+          'Staff Engineer, Example Payments, Berlin (2014 to present). TypeScript services on PostgreSQL and Kubernetes.',
+      }),
+    );
+    const after = await rankIds();
+    expect(place(after, climber)).toBeLessThan(place(after, candidates.partial));
+    expect(after[place(after, climber)]!.components.skills).toBe(1);
+    await save(climber, { ...weak, discoverable: false });
+    expect((await rankIds()).map((result) => result.candidateId)).not.toContain(climber.id);
+  });
+
+  it('lists a remote-only candidate below everyone who can come to the office, with the reason', async () => {
+    const remoteOnly = await signUp(t, 'candidate');
+    await save(
+      remoteOnly,
+      profile({
+        headline: 'Principal backend engineer',
+        skills: [
+          { name: 'TypeScript', level: 5 },
+          { name: 'PostgreSQL', level: 5 },
+          { name: 'Kubernetes', level: 5 },
+        ],
+        yearsExperience: 15,
+        location: { city: 'Hamburg', region: null, country: 'DE' },
+        remotePreference: 'remote',
+        willingToRelocate: false,
+        resumeText:
+          'Principal Engineer, Example Bank (2011 to present). TypeScript services on PostgreSQL, Kubernetes platform.',
+      }),
+    );
+    const ranked = await rankIds();
+    const last = ranked.at(-1)!;
+    expect(last.candidateId).toBe(remoteOnly.id);
+    expect(last.constraints).toEqual([{ code: 'remote_only', reason: expect.stringContaining('remote') }]);
+    expect(last.score).toBeGreaterThan(ranked[ranked.length - 2]!.score);
+    await save(remoteOnly, profile({ headline: 'Retired', discoverable: false }));
+  });
+
+  it("converts salaries with the operator's exchange rates", async () => {
+    const admin = await signUpAdmin(t);
+    const payingJob = await createJob(t, employer, organisationId, {
+      title: 'Platform Engineer',
+      descriptionText: 'Kubernetes and PostgreSQL.',
+      location: { city: 'Berlin', region: null, country: 'DE' },
+      workplaceType: 'remote',
+      skills: [{ name: 'Kubernetes', level: null, required: true }],
+      salary: { min: 80_000_00, max: 90_000_00, currency: 'EUR', interval: 'YEAR' },
+    });
+    const asker = await signUp(t, 'candidate');
+    await save(
+      asker,
+      profile({
+        headline: 'Platform engineer',
+        skills: [{ name: 'Kubernetes', level: 4 }],
+        yearsExperience: 6,
+        desiredSalary: { min: 70_000_00, max: null, currency: 'GBP', interval: 'YEAR' },
+      }),
+    );
+    const salaryOf = async () => {
+      const response = await inject({
+        method: 'POST',
+        url: `/jobs/${payingJob.id}/match-candidates`,
+        headers: employer.headers,
+        payload: { limit: 100 },
+      });
+      const mine = response
+        .json()
+        .results.find((result: { candidateId: string }) => result.candidateId === asker.id);
+      return mine.components.salary as number;
+    };
+    // With the shipped snapshot, 70,000 GBP is within 90,000 EUR.
+    expect(await salaryOf()).toBe(1);
+    const replaced = await inject({
+      method: 'PUT',
+      url: '/exchange-rates',
+      headers: admin.headers,
+      payload: { asOf: '2025-12-01', rates: { GBP: 0.5 } },
+    });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    // At 0.5 GBP to the euro the same ask is 140,000 EUR: far above the range.
+    expect(await salaryOf()).toBe(0);
+    await save(asker, profile({ headline: 'Gone', discoverable: false }));
+  });
+
+  it("shows a job's change in the candidate's very next ranking of jobs", async () => {
+    const matchedOf = async () => {
+      const response = await inject({
+        method: 'POST',
+        url: '/me/job-matches',
+        headers: candidates.strong?.headers,
+      });
+      const ours = response.json().results.find((result: { jobId: string }) => result.jobId === jobId);
+      return ours.matchedSkills.map((skill: { skill: string }) => skill.skill).sort();
+    };
+    expect(await matchedOf()).toEqual(['kubernetes', 'postgresql', 'typescript']);
+    const edited = await inject({
+      method: 'PATCH',
+      url: `/jobs/${jobId}`,
+      headers: employer.headers,
+      payload: { skills: [{ name: 'TypeScript', level: 4, required: true }] },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(await matchedOf()).toEqual(['typescript']);
+    await inject({
+      method: 'PATCH',
+      url: `/jobs/${jobId}`,
+      headers: employer.headers,
+      payload: { skills: jobSkills },
+    });
+    expect(await matchedOf()).toEqual(['kubernetes', 'postgresql', 'typescript']);
+  });
+
+  it('shows examples for the ranking routes in /docs', async () => {
+    const document = (await inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    expect(
+      operationsWithoutExamples(document, [
+        '/jobs/{jobId}/match-candidates',
+        '/match-candidates',
+        '/me/job-matches',
+      ]),
+    ).toEqual([]);
   });
 });

@@ -1,14 +1,35 @@
 // Owns candidate profiles: a candidate writes and reads their own (skills folded to one spelling,
 // salary range checked), and other modules load the profiles an employer is allowed to see: those
 // of candidates who applied to the organisation (the caller names them: the applications service
-// knows who applied), or who opted into discovery. Never reads another module's tables.
+// knows who applied), or who opted into discovery. Never reads another module's tables. The
+// countries a candidate may work in must be real ISO 3166-1 countries (as matching's place codes
+// know them): a region code would hide which countries the candidate actually means.
 import { AppError, type Clock, type Database } from '@app/platform';
 import { type Selectable, sql } from 'kysely';
 import { type HiringTables, hiringDb } from '../../db.js';
+import { normalisePlaceCodes, type PlaceCodeRule } from '../jobs/service.js';
 import { normaliseSkillName } from '../jobs/text.js';
+import { remoteRegionCountries } from '../matching/places.js';
 import type { ApplicantProfile, Profile, ProfileInput } from './schemas.js';
 
 type CandidateRow = Selectable<HiringTables['hiring_candidates']>;
+
+/** A country is a code the place table expands to itself alone; a region expands to its members. */
+const workAuthorisationRule: PlaceCodeRule = {
+  code: 'country_code_unknown',
+  detail: 'workAuthorisation names a code that is not an ISO 3166-1 alpha-2 country.',
+  refuse(code) {
+    const countries = remoteRegionCountries(code);
+    if (countries === null) return `unknown country code "${code}" (use ISO 3166-1 alpha-2)`;
+    if (countries.length === 1 && countries[0] !== code) {
+      return `"${code}" is not an ISO 3166-1 alpha-2 code: use ${countries[0]}`;
+    }
+    if (countries.length !== 1) {
+      return `"${code}" is a region, not a country: list the countries you may work in`;
+    }
+    return null;
+  },
+};
 
 export function toProfile(row: CandidateRow): Profile {
   return {
@@ -30,6 +51,8 @@ export function toProfile(row: CandidateRow): Profile {
         : null,
     resumeText: row.resume_text,
     discoverable: row.discoverable,
+    workAuthorisation: row.work_authorisation,
+    willingToRelocate: row.willing_to_relocate,
     updatedAt: row.updated_at.toISOString(),
   };
 }
@@ -73,6 +96,11 @@ export function createCandidateService(db: Database, clock: Clock) {
           fields: [{ path: '/body/desiredSalary/min', message: 'must be <= desiredSalary.max' }],
         });
       }
+      const workAuthorisation = normalisePlaceCodes(
+        input.workAuthorisation ?? [],
+        '/body/workAuthorisation',
+        workAuthorisationRule,
+      );
       // One entry per skill: the highest level given wins.
       const skills = new Map<string, 1 | 2 | 3 | 4 | 5>();
       for (const skill of input.skills) {
@@ -94,6 +122,8 @@ export function createCandidateService(db: Database, clock: Clock) {
         salary_interval: salary?.interval ?? null,
         resume_text: input.resumeText,
         discoverable: input.discoverable,
+        work_authorisation: workAuthorisation,
+        willing_to_relocate: input.willingToRelocate ?? null,
         updated_at: clock.now(),
       };
       const row = await kysely
@@ -106,13 +136,18 @@ export function createCandidateService(db: Database, clock: Clock) {
     },
 
     /**
-     * Profiles an organisation may rank: candidates open to discovery, and `applicantIds` (the
-     * candidates with a live application to the organisation, as the applications service says).
+     * Which profiles an organisation may rank, with a version that changes whenever the profile
+     * does: candidates open to discovery, and `applicantIds` (the candidates with a live
+     * application to the organisation, as the applications service says).
      */
-    async rankable(applicantIds: readonly string[]): Promise<Profile[]> {
+    async rankableVersions(
+      applicantIds: readonly string[],
+    ): Promise<Array<{ userId: string; version: string }>> {
       const rows = await kysely
         .selectFrom('hiring_candidates')
-        .selectAll()
+        // xmin names the transaction that wrote the row's current version: it changes with every
+        // write, however close together, where updated_at (the application's clock) may not.
+        .select(['user_id', sql<string>`xmin::text`.as('version')])
         .where((eb) =>
           eb.or([
             eb('discoverable', '=', true),
@@ -120,6 +155,17 @@ export function createCandidateService(db: Database, clock: Clock) {
           ]),
         )
         .orderBy('user_id')
+        .execute();
+      return rows.map((row) => ({ userId: row.user_id, version: row.version }));
+    },
+
+    /** Full profiles of the given candidates (absent: no profile); callers pass ids they may see. */
+    async profilesOf(userIds: readonly string[]): Promise<Profile[]> {
+      if (userIds.length === 0) return [];
+      const rows = await kysely
+        .selectFrom('hiring_candidates')
+        .selectAll()
+        .where('user_id', '=', sql<string>`any(${[...userIds]}::uuid[])`)
         .execute();
       return rows.map(toProfile);
     },

@@ -1,10 +1,14 @@
 // Owns turning a job or a candidate into what pair scoring reads, done once per input however many
-// pairs it takes part in: skills keyed by canonical name (duplicates merged), levels clamped to
-// 1..5, places folded, salaries made yearly, text joined for BM25. Garbage in (NaN years, a level
-// of 7, an empty place) becomes "unknown" or the nearest valid value, never an exception.
-import { type FoldedPlace, foldPlace } from './location.js';
+// pairs it takes part in, and kept by callers while the input does not change: skills keyed by
+// canonical name with their broader skills, candidate levels weighed against the resume
+// (evidence.ts), places resolved through the gazetteer, salaries made yearly, text read into term
+// bags for BM25. Garbage in (NaN years, a level of 7, an empty place) becomes "unknown" or the
+// nearest valid value, never an exception.
+import { type TermBag, termBag } from './bm25.js';
+import { clampLevel, type SkillEvidence, weighEvidence } from './evidence.js';
+import { type CandidateLocation, candidateLocation, type JobLocation, jobLocation } from './location.js';
 import { type YearlyRange, yearly } from './salary.js';
-import { canonicalSkill, skillKey } from './skills.js';
+import { broaderSkills, canonicalSkill, skillKey } from './skills.js';
 import type { MatchCandidate, MatchJob, SkillLevel } from './types.js';
 
 export interface PreparedJobSkill {
@@ -15,28 +19,30 @@ export interface PreparedJobSkill {
 }
 
 export interface PreparedJob {
+  id: string;
   skills: PreparedJobSkill[];
   minYears: number;
-  workplaceType: MatchJob['workplaceType'];
-  place: FoldedPlace;
+  location: JobLocation;
   salary: YearlyRange | null;
+  text: TermBag;
 }
 
 export interface PreparedCandidate {
-  levels: Map<string, SkillLevel>;
+  id: string;
+  /** Every skill claimed or shown, by key, with the level matching uses. */
+  skills: ReadonlyMap<string, SkillEvidence>;
+  /** For each broader skill of the candidate's skills, the strongest narrower skill they hold. */
+  narrower: ReadonlyMap<string, SkillEvidence>;
+  /** Whether the resume dates its entries with ranges, so years with a given skill can be read. */
+  datedEntries: boolean;
   years: number;
-  preference: MatchCandidate['remotePreference'];
-  place: FoldedPlace;
+  location: CandidateLocation;
   salary: YearlyRange | null;
+  text: TermBag;
 }
 
-function clampLevel(level: number | null): SkillLevel | null {
-  return level !== null && Number.isFinite(level)
-    ? (Math.min(5, Math.max(1, Math.round(level))) as SkillLevel)
-    : null;
-}
-
-const years = (value: number | null) => (value !== null && Number.isFinite(value) && value > 0 ? value : 0);
+const positiveYears = (value: number | null) =>
+  value !== null && Number.isFinite(value) && value > 0 ? value : 0;
 
 export function prepareJob(job: MatchJob): PreparedJob {
   const skills = new Map<string, PreparedJobSkill>();
@@ -49,33 +55,37 @@ export function prepareJob(job: MatchJob): PreparedJob {
       const wanted = Math.max(seen.wantedLevel ?? 0, wantedLevel ?? 0);
       seen.wantedLevel = wanted === 0 ? null : (wanted as SkillLevel);
     } else {
-      skills.set(key, { key, skill: canonicalSkill(name) ?? name.trim(), required, wantedLevel });
+      const skill = canonicalSkill(name) ?? name.trim();
+      skills.set(key, { key, skill, required, wantedLevel });
     }
   }
   return {
+    id: job.id,
     skills: [...skills.values()],
-    minYears: years(job.minYearsExperience),
-    workplaceType: job.workplaceType,
-    place: foldPlace(job.location),
+    minYears: positiveYears(job.minYearsExperience),
+    location: jobLocation(job),
     salary: yearly(job.salary),
+    text: termBag(`${job.title}\n${job.descriptionText}`),
   };
 }
 
-export function prepareCandidate(candidate: MatchCandidate): PreparedCandidate {
-  const levels = new Map<string, SkillLevel>();
-  for (const { name, level } of candidate.skills) {
-    const key = skillKey(name);
-    const clamped = clampLevel(level) ?? 1;
-    levels.set(key, Math.max(levels.get(key) ?? 1, clamped) as SkillLevel);
+export function prepareCandidate(candidate: MatchCandidate, asOf: Date): PreparedCandidate {
+  const { skills, datedEntries } = weighEvidence(candidate, asOf.getUTCFullYear());
+  const narrower = new Map<string, SkillEvidence>();
+  for (const [key, evidence] of skills) {
+    for (const broader of broaderSkills(key)) {
+      const held = narrower.get(broader);
+      if (!held || evidence.level > held.level) narrower.set(broader, evidence);
+    }
   }
   return {
-    levels,
-    years: years(candidate.yearsExperience),
-    preference: candidate.remotePreference,
-    place: foldPlace(candidate.location),
+    id: candidate.id,
+    skills,
+    narrower,
+    datedEntries,
+    years: positiveYears(candidate.yearsExperience),
+    location: candidateLocation(candidate),
     salary: yearly(candidate.desiredSalary),
+    text: termBag(`${candidate.headline}\n${candidate.resumeText}`),
   };
 }
-
-export const jobText = (job: MatchJob) => `${job.title}\n${job.descriptionText}`;
-export const candidateText = (candidate: MatchCandidate) => `${candidate.headline}\n${candidate.resumeText}`;

@@ -1,11 +1,14 @@
 // Owns ranking: candidates for a job and jobs for a candidate, both from the same pair fit plus
 // BM25 text relevance over the ranked set, combined by weights into one explained score, then
 // filtered, ordered and paged. Deterministic: components and score are rounded to 4 decimals and
-// the order is by score, then id, so the same input in any order gives the same ranking.
+// the order is: everyone meeting the hard constraints first, then by score, then id, so the same
+// input in any order gives the same ranking. Callers that rank the same inputs again keep them
+// prepared (prepare.ts) and call the rankPrepared functions; the plain ones prepare as they go.
 // Options are checked first; a bad option is a caller's bug and throws a RangeError, bad data never does.
 import { bm25Relevance } from './bm25.js';
+import { type ExchangeRates, SHIPPED_RATES } from './exchange-rates.js';
 import { fitPair, type PairFit } from './pair.js';
-import { candidateText, jobText, prepareCandidate, prepareJob } from './prepare.js';
+import { type PreparedCandidate, type PreparedJob, prepareCandidate, prepareJob } from './prepare.js';
 import type {
   MatchCandidate,
   MatchJob,
@@ -29,6 +32,7 @@ const COMPONENTS = Object.keys(DEFAULT_WEIGHTS) as Array<keyof ScoreComponents>;
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
 interface Settings {
+  rates: ExchangeRates;
   weights: ScoreComponents;
   totalWeight: number;
   limit: number;
@@ -51,10 +55,10 @@ function settle(options: RankOptions): Settings {
     totalWeight += weight;
   }
   if (totalWeight === 0) throw new RangeError('at least one weight must be positive');
-  return { weights, totalWeight, limit, offset, minScore };
+  return { rates: options.rates ?? SHIPPED_RATES, weights, totalWeight, limit, offset, minScore };
 }
 
-function explain(id: string, pair: PairFit, text: number, settings: Settings): MatchResult {
+function explain(id: string, pair: PairFit, text: number, size: number, settings: Settings): MatchResult {
   const components = { ...pair.components, text };
   let weighted = 0;
   for (const name of COMPONENTS) {
@@ -62,41 +66,90 @@ function explain(id: string, pair: PairFit, text: number, settings: Settings): M
     weighted += settings.weights[name] * components[name];
   }
   const score = round(weighted / settings.totalWeight);
-  return { id, score, components, matchedSkills: pair.matchedSkills, missingSkills: pair.missingSkills };
+  const textReason = `BM25 text relevance against the best of the ${size} ranked`;
+  return {
+    id,
+    score,
+    components,
+    explanations: { ...pair.explanations, text: textReason },
+    constraints: pair.constraints,
+    matchedSkills: pair.matchedSkills,
+    missingSkills: pair.missingSkills,
+  };
 }
 
-const byScoreThenId = (a: MatchResult, b: MatchResult) =>
-  b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Those meeting every hard constraint first, then by score, then by id. */
+const byConstraintsScoreId = (a: MatchResult, b: MatchResult) =>
+  Number(a.constraints.length > 0) - Number(b.constraints.length > 0) ||
+  b.score - a.score ||
+  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function page(results: MatchResult[], settings: Settings): Ranking {
-  const kept = results.filter((result) => result.score >= settings.minScore).sort(byScoreThenId);
+  const kept = results.filter((result) => result.score >= settings.minScore).sort(byConstraintsScoreId);
   return { total: kept.length, results: kept.slice(settings.offset, settings.offset + settings.limit) };
+}
+
+/** Ranks candidates prepared earlier (prepare.ts) for a prepared job. */
+export function rankPreparedCandidates(
+  job: PreparedJob,
+  candidates: readonly PreparedCandidate[],
+  options: RankOptions,
+): Ranking {
+  const settings = settle(options);
+  const relevance = bm25Relevance(
+    job.text,
+    candidates.map((candidate) => candidate.text),
+  );
+  const results = candidates.map((candidate, i) =>
+    explain(
+      candidate.id,
+      fitPair(job, candidate, settings.rates),
+      relevance[i]!,
+      candidates.length,
+      settings,
+    ),
+  );
+  return page(results, settings);
+}
+
+/** Ranks jobs prepared earlier (prepare.ts) for a prepared candidate. */
+export function rankPreparedJobs(
+  candidate: PreparedCandidate,
+  jobs: readonly PreparedJob[],
+  options: RankOptions,
+): Ranking {
+  const settings = settle(options);
+  const relevance = bm25Relevance(
+    candidate.text,
+    jobs.map((job) => job.text),
+  );
+  const results = jobs.map((job, i) =>
+    explain(job.id, fitPair(job, candidate, settings.rates), relevance[i]!, jobs.length, settings),
+  );
+  return page(results, settings);
 }
 
 export function rankCandidatesForJob(
   job: MatchJob,
-  candidates: MatchCandidate[],
+  candidates: readonly MatchCandidate[],
   options: RankOptions,
 ): Ranking {
-  const settings = settle(options);
-  const prepared = prepareJob(job);
-  const relevance = bm25Relevance(jobText(job), candidates.map(candidateText));
-  const results = candidates.map((candidate, i) =>
-    explain(candidate.id, fitPair(prepared, prepareCandidate(candidate)), relevance[i]!, settings),
+  const asOf = options.asOf ?? new Date();
+  return rankPreparedCandidates(
+    prepareJob(job),
+    candidates.map((candidate) => prepareCandidate(candidate, asOf)),
+    options,
   );
-  return page(results, settings);
 }
 
 export function rankJobsForCandidate(
   candidate: MatchCandidate,
-  jobs: MatchJob[],
+  jobs: readonly MatchJob[],
   options: RankOptions,
 ): Ranking {
-  const settings = settle(options);
-  const prepared = prepareCandidate(candidate);
-  const relevance = bm25Relevance(candidateText(candidate), jobs.map(jobText));
-  const results = jobs.map((job, i) =>
-    explain(job.id, fitPair(prepareJob(job), prepared), relevance[i]!, settings),
+  return rankPreparedJobs(
+    prepareCandidate(candidate, options.asOf ?? new Date()),
+    jobs.map(prepareJob),
+    options,
   );
-  return page(results, settings);
 }

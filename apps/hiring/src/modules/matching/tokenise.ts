@@ -1,10 +1,9 @@
 // Owns how matching splits text into words, the one rule shared by BM25 and by skill recognition so
 // "C++", "C#", ".NET" and "Node.js" read the same in a skill list, an alias and a resume: runs of
 // letters and digits, with a directly preceding "." kept (".net") and trailing "+" or "#" kept
-// ("c++", "c#"). A hand-written scanner rather than a RegExp because ranking reads millions of
-// words a request: it hashes each word as it goes, so BM25 looks words up without creating a
-// string per word. Measured with bench/matching/rank.ts (10,000 resumes of ~320 words), ranking
-// took ~350 ms p50 with String.prototype.match and a Map lookup per word, ~235 ms with this.
+// ("c++", "c#"). A hand-written scanner rather than a RegExp because preparing profiles reads
+// millions of words when many change at once (bench/matching/rank.ts, "cold"): it reports word
+// bounds without building a match object per word.
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /** Per UTF-16 code unit: 0 not yet known, 1 part of a word, 2 not. Filled lazily beyond ASCII. */
@@ -26,26 +25,18 @@ const DOT = 46;
 const PLUS = 43;
 const HASH = 35;
 
-/** Calls visit with each word's bounds in `text` and a 32-bit hash of its code units. */
-export function forEachWord(text: string, visit: (start: number, end: number, hash: number) => void): void {
+/** Calls visit with each word's bounds in `text`. */
+export function forEachWord(text: string, visit: (start: number, end: number) => void): void {
   const length = text.length;
   let start = -1;
-  let hash = 0;
   for (let i = 0; i <= length; i++) {
     const code = i < length ? text.charCodeAt(i) : DOT;
     if (code < 128 ? wordCodes[code] === 1 : isWordCode(code)) {
-      if (start < 0) {
-        const dotted = i > 0 && text.charCodeAt(i - 1) === DOT;
-        start = dotted ? i - 1 : i;
-        hash = dotted ? DOT : 0;
-      }
-      hash = (Math.imul(hash, 31) + code) | 0;
+      if (start < 0) start = i > 0 && text.charCodeAt(i - 1) === DOT ? i - 1 : i;
     } else if (start >= 0) {
       let end = i;
-      for (let tail = code; tail === PLUS || tail === HASH; tail = text.charCodeAt(++end)) {
-        hash = (Math.imul(hash, 31) + tail) | 0;
-      }
-      visit(start, end, hash);
+      while (text.charCodeAt(end) === PLUS || text.charCodeAt(end) === HASH) end += 1;
+      visit(start, end);
       start = -1;
       i = end - 1;
     }

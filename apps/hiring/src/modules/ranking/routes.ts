@@ -1,7 +1,8 @@
 // Owns the HTTP surface of matching: `POST /jobs/:jobId/match-candidates` (and the spec's
 // `POST /match-candidates` with the job id in the body) ranks candidates for an employer's job;
 // `POST /me/job-matches` ranks published jobs for the signed-in candidate. Every result explains
-// itself: the score, its components, and the matched and missing skills.
+// itself: the score, its components with a reason each, the hard constraints broken, and the
+// matched skills (with the level used and why) and missing ones.
 import {
   AppError,
   bodylessAsEmpty,
@@ -10,87 +11,12 @@ import {
   type PlatformServer,
   problemResponses,
 } from '@app/platform';
-import Type, { type Static } from 'typebox';
-import { ApplicantProfile } from '../candidates/schemas.js';
+import Type from 'typebox';
 import { DEFAULT_WEIGHTS } from '../matching/index.js';
+import { AliasBody, CandidateRanking, JobRanking, RankBody } from './schemas.js';
 import type { RankingService } from './service.js';
 
 const tags = ['matching'];
-const Weight = Type.Number({ minimum: 0, maximum: 10 });
-const RankingOptions = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: 0 })),
-  minScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-  weights: Type.Optional(
-    Type.Object(
-      {
-        skills: Type.Optional(Weight),
-        experience: Type.Optional(Weight),
-        location: Type.Optional(Weight),
-        salary: Type.Optional(Weight),
-        text: Type.Optional(Weight),
-      },
-      { additionalProperties: false, description: 'Relative weights of the score components' },
-    ),
-  ),
-};
-const RankBody = Type.Object(RankingOptions, { additionalProperties: false });
-type RankBody = Static<typeof RankBody>;
-const AliasBody = Type.Object(
-  { jobId: Type.String({ format: 'uuid' }), ...RankingOptions },
-  { additionalProperties: false },
-);
-
-const Level = Type.Union([Type.Integer(), Type.Null()]);
-const Explained = {
-  score: Type.Number({ description: '0..1, the weighted mean of the components' }),
-  components: Type.Object({
-    skills: Type.Number(),
-    experience: Type.Number(),
-    location: Type.Number(),
-    salary: Type.Number(),
-    text: Type.Number(),
-  }),
-  matchedSkills: Type.Array(
-    Type.Object({
-      skill: Type.String(),
-      required: Type.Boolean(),
-      wantedLevel: Level,
-      level: Type.Integer(),
-    }),
-  ),
-  missingSkills: Type.Array(
-    Type.Object({ skill: Type.String(), required: Type.Boolean(), wantedLevel: Level }),
-  ),
-};
-const CandidateRanking = Type.Object({
-  total: Type.Integer({ description: 'Candidates ranked before limit and offset' }),
-  results: Type.Array(
-    Type.Object({
-      candidateId: Type.String({ format: 'uuid' }),
-      profile: ApplicantProfile,
-      email: Type.Union([Type.String(), Type.Null()], {
-        description:
-          'The e-mail they applied with (to this job, else their newest application to the organisation); null for a candidate who only opted into discovery',
-      }),
-      applicationId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
-        description: 'Their live application to this job, if any',
-      }),
-      ...Explained,
-    }),
-  ),
-});
-const JobRanking = Type.Object({
-  total: Type.Integer(),
-  results: Type.Array(
-    Type.Object({
-      jobId: Type.String({ format: 'uuid' }),
-      title: Type.String(),
-      company: Type.String(),
-      ...Explained,
-    }),
-  ),
-});
 
 function rankOptions(body: RankBody) {
   if (Object.values({ ...DEFAULT_WEIGHTS, ...body.weights }).every((weight) => weight === 0)) {
