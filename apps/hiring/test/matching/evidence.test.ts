@@ -1,13 +1,19 @@
 // Skill levels are weighed against the resume the way a recruiter reads a CV: years of dated work
 // with a skill give its level, learning and bare claims are capped, and every level says why.
 import { describe, expect, it } from 'vitest';
-import { levelForYears, weighEvidence } from '../../src/modules/matching/evidence.js';
+import { evidenceReason, levelForYears, weighEvidence } from '../../src/modules/matching/evidence.js';
 import { skillKey } from '../../src/modules/matching/skills.js';
 import { candidate } from './builders.js';
 
 const YEAR = 2026;
+/** Each skill's evidence with its reason in words. */
 const weigh = (overrides: Parameters<typeof candidate>[0]) =>
-  weighEvidence(candidate(overrides), YEAR).skills;
+  new Map(
+    [...weighEvidence(candidate(overrides), YEAR).skills].map(([key, evidence]) => [
+      key,
+      { ...evidence, reason: evidenceReason(evidence) },
+    ]),
+  );
 
 describe('skill evidence', () => {
   it('reads the years a skill was used from dated entries, and lets a modest claim rise to them', () => {

@@ -51,36 +51,49 @@ export function termBag(text: string): TermBag {
 
 /** Relevance of each document to the query's distinct words, in document order, each in [0, 1]. */
 export function bm25Relevance(query: TermBag, documents: readonly TermBag[]): Float64Array {
+  const n = documents.length;
   const queryIndex = new Int32Array(vocabulary.size).fill(-1);
-  query.terms.forEach((term, i) => {
-    queryIndex[term] = i;
-  });
+  for (let i = 0; i < query.terms.length; i++) queryIndex[query.terms[i]!] = i;
+
+  // One pass over the documents' words keeps, per document, the query words it holds and how often
+  // (matches[starts[d] .. starts[d + 1]), packed as query index << 16 | count).
   const documentFrequency = new Uint32Array(query.terms.length);
+  const starts = new Uint32Array(n + 1);
+  let matches = new Uint32Array(Math.max(16, n * 4));
+  let used = 0;
   let totalLength = 0;
-  for (const { terms, length } of documents) {
+  for (let d = 0; d < n; d++) {
+    const { terms, counts, length } = documents[d]!;
     totalLength += length;
+    starts[d] = used;
     for (let i = 0; i < terms.length; i++) {
       const q = queryIndex[terms[i]!]!;
-      if (q >= 0) documentFrequency[q]! += 1;
+      if (q < 0) continue;
+      documentFrequency[q]! += 1;
+      if (used === matches.length) {
+        const grown = new Uint32Array(matches.length * 2);
+        grown.set(matches);
+        matches = grown;
+      }
+      matches[used++] = (q << 16) | counts[i]!;
     }
   }
-  const n = documents.length;
+  starts[n] = used;
+
   const averageLength = totalLength / n || 1;
   const idf = Float64Array.from(documentFrequency, (df) => Math.log(1 + (n - df + 0.5) / (df + 0.5)));
   const scores = new Float64Array(n);
   let best = 0;
-  documents.forEach(({ terms, counts, length }, d) => {
-    const norm = K1 * (1 - B + (B * length) / averageLength);
+  for (let d = 0; d < n; d++) {
+    const norm = K1 * (1 - B + (B * documents[d]!.length) / averageLength);
     let score = 0;
-    for (let i = 0; i < terms.length; i++) {
-      const q = queryIndex[terms[i]!]!;
-      if (q < 0) continue;
-      const tf = counts[i]!;
-      score += (idf[q]! * tf * (K1 + 1)) / (tf + norm);
+    for (let m = starts[d]!; m < starts[d + 1]!; m++) {
+      const tf = matches[m]! & 0xffff;
+      score += (idf[matches[m]! >>> 16]! * tf * (K1 + 1)) / (tf + norm);
     }
     scores[d] = score;
     if (score > best) best = score;
-  });
+  }
   if (best > 0) for (let d = 0; d < n; d++) scores[d]! /= best;
   return scores;
 }

@@ -17,7 +17,7 @@
 // Skills the resume shows but the list leaves out are added with the level their evidence gives,
 // and a narrower skill shown counts as showing a broader one claimed (FreeRTOS shows "RTOS").
 import { broaderSkills, canonicalSkill, extractSkills, skillKey } from './skills.js';
-import { tokenise } from './tokenise.js';
+import { countWords, tokenise } from './tokenise.js';
 import type { MatchCandidate, SkillLevel } from './types.js';
 
 export interface SkillEvidence {
@@ -31,7 +31,10 @@ export interface SkillEvidence {
   workYears: number | null;
   /** Named in work (dated or not), not only in learning or in the skill list. */
   atWork: boolean;
-  reason: string;
+  /** What the level rests on; evidenceReason puts it in words. */
+  basis: 'dated' | 'undated' | 'learning' | 'thin' | 'unshown';
+  /** Dated work with the skill was in a senior role. */
+  senior: boolean;
 }
 
 export interface CandidateEvidence {
@@ -54,8 +57,6 @@ interface Entry {
   ranged: boolean;
   senior: boolean;
   text: string;
-  /** The entry's lower-case words, space-separated with a space at each end. */
-  words: string;
   wordCount: number;
 }
 
@@ -120,10 +121,10 @@ function statedYears(text: string): number {
 }
 
 function entry(text: string, kind: EntryKind, years: number, ranged = false): Entry {
-  const tokens = tokenise(text);
+  const wordCount = countWords(text);
   const title = text.split(/[.,;:(]/, 1)[0] ?? '';
   const senior = kind === 'dated' && SENIOR.test(title);
-  return { text, kind, years, ranged, senior, words: ` ${tokens.join(' ')} `, wordCount: tokens.length };
+  return { text, kind, years, ranged, senior, wordCount };
 }
 
 /**
@@ -178,26 +179,40 @@ const min = (a: number, b: number) => Math.min(a, b) as SkillLevel;
 const plural = (value: number, unit: string) => `${value} ${unit}${value === 1 ? '' : 's'}`;
 const roundYears = (years: number) => Math.round(years * 2) / 2;
 
-function judge(claimed: SkillLevel | null, seen: Seen | undefined, cap: SkillLevel, thin: boolean) {
-  const claim = claimed === null ? 'found in the resume' : `claimed ${claimed}`;
+function judge(
+  claimed: SkillLevel | null,
+  seen: Seen | undefined,
+  cap: SkillLevel,
+  thin: boolean,
+): { level: SkillLevel; basis: SkillEvidence['basis'] } {
   if (seen && seen.dated > 0) {
     const shown = Math.min(5, levelForYears(seen.dated) + (seen.senior ? 1 : 0)) as SkillLevel;
-    const level = min(Math.max(shown, Math.min(claimed ?? 0, shown + 1)), cap);
-    const role = seen.senior ? ', in a senior role' : '';
-    return { level, reason: `${claim}; used for ${plural(roundYears(seen.dated), 'year')} at work${role}` };
+    return { level: min(Math.max(shown, Math.min(claimed ?? 0, shown + 1)), cap), basis: 'dated' };
   }
-  if (seen?.undated) {
-    const level = min(claimed ?? UNCLAIMED_UNDATED, cap);
-    return { level, reason: `${claim}; named in the resume's work` };
+  if (seen?.undated) return { level: min(claimed ?? UNCLAIMED_UNDATED, cap), basis: 'undated' };
+  if (seen?.learning)
+    return { level: min(claimed ?? LEARNING_CAP, min(LEARNING_CAP, cap)), basis: 'learning' };
+  if (thin) return { level: min(claimed ?? 1, cap), basis: 'thin' };
+  return { level: min(claimed ?? 1, min(UNSHOWN_CAP, cap)), basis: 'unshown' };
+}
+
+/** Where a level comes from, in one short sentence ("claimed 5; only in courses or projects"). */
+export function evidenceReason(evidence: SkillEvidence): string {
+  const claim = evidence.claimed === null ? 'found in the resume' : `claimed ${evidence.claimed}`;
+  switch (evidence.basis) {
+    case 'dated': {
+      const role = evidence.senior ? ', in a senior role' : '';
+      return `${claim}; used for ${plural(roundYears(evidence.workYears ?? 0), 'year')} at work${role}`;
+    }
+    case 'undated':
+      return `${claim}; named in the resume's work`;
+    case 'learning':
+      return `${claim}; only in courses or projects`;
+    case 'thin':
+      return `${claim}; the resume is too short to show it`;
+    case 'unshown':
+      return `${claim}; not shown in the resume`;
   }
-  if (seen?.learning) {
-    return {
-      level: min(claimed ?? LEARNING_CAP, min(LEARNING_CAP, cap)),
-      reason: `${claim}; only in courses or projects`,
-    };
-  }
-  if (thin) return { level: min(claimed ?? 1, cap), reason: `${claim}; the resume is too short to show it` };
-  return { level: min(claimed ?? 1, min(UNSHOWN_CAP, cap)), reason: `${claim}; not shown in the resume` };
 }
 
 /**
@@ -248,9 +263,13 @@ export function weighEvidence(candidate: MatchCandidate, asOfYear: number): Cand
       }
     }
     for (const [key, skill] of shown) note(key, skill, entry);
-    // Skills outside the vocabulary count when their own words appear in the entry.
+    // A claimed skill also counts when its own words appear in the entry: one outside the
+    // vocabulary, or one too ambiguous to count in prose unclaimed ("Go", "C").
+    let words: string | undefined;
     for (const [key, claim] of claims) {
-      if (!shown.has(key) && entry.words.includes(` ${key} `)) note(key, claim.skill, entry);
+      if (shown.has(key)) continue;
+      words ??= ` ${tokenise(entry.text).join(' ')} `;
+      if (words.includes(` ${key} `)) note(key, claim.skill, entry);
     }
   }
   const cap = levelForYears(Number.isFinite(candidate.yearsExperience) ? candidate.yearsExperience : 0);
@@ -260,14 +279,15 @@ export function weighEvidence(candidate: MatchCandidate, asOfYear: number): Cand
     const claim = claims.get(key);
     const record = seen.get(key);
     if (!claim && !(record && (record.dated > 0 || record.undated || record.learning))) continue;
-    const { level, reason } = judge(claim?.level ?? null, record, cap, thin);
+    const { level, basis } = judge(claim?.level ?? null, record, cap, thin);
     skills.set(key, {
       skill: record?.skill ?? claim!.skill,
       level,
       claimed: claim?.level ?? null,
       workYears: record && record.dated > 0 ? record.dated : null,
       atWork: record !== undefined && (record.dated > 0 || record.undated),
-      reason,
+      basis,
+      senior: basis === 'dated' && record!.senior,
     });
   }
   return { skills, datedEntries: entries.some((entry) => entry.ranged) };

@@ -2,7 +2,9 @@
 // (or are moving to), the way they want to work, where they may legally work? Places resolve once
 // per job or candidate through the gazetteer (places.ts), never per pair. The fit is in [0, 1]
 // (0.5 = cannot tell) with a one-sentence reason; breaking a HARD constraint also returns the
-// constraint, which the ranking sinks below every candidate meeting all of them.
+// constraint, which the ranking sinks below every candidate meeting all of them. assessLocation
+// gives the figures without writing the sentence (a ranking explains only the page it shows);
+// locationFit writes it, through the same rules.
 //
 // Rules (fit = how near x how much the candidate wants this kind of workplace, PREFERENCE):
 // - Workplace unknown reads as on-site, the most demanding reading.
@@ -30,7 +32,7 @@ import {
   remoteRegionCountries,
   resolvePlace,
 } from './places.js';
-import type { MatchCandidate, MatchJob, Place } from './types.js';
+import type { ConstraintFailure, MatchCandidate, MatchJob, Place } from './types.js';
 
 type Workplace = 'on_site' | 'hybrid' | 'remote';
 type Preference = MatchCandidate['remotePreference'];
@@ -81,15 +83,21 @@ export interface CandidateLocation {
   statedMoves: readonly PreparedPlace[];
 }
 
-export interface ConstraintFailure {
-  code: 'remote_only' | 'outside_remote_region' | 'too_far' | 'no_work_authorisation';
-  reason: string;
-}
-
 export interface LocationFit {
   fit: number;
   reason: string;
   constraint: ConstraintFailure | null;
+}
+
+/** The fit and the code of the hard constraint broken, without the sentence (see assessLocation). */
+export interface LocationAssessment {
+  fit: number;
+  constraint: ConstraintFailure['code'] | null;
+}
+
+interface Judged extends LocationAssessment {
+  /** Empty unless asked for. */
+  reason: string;
 }
 
 const WORKPLACES = new Set<unknown>(['on_site', 'hybrid', 'remote']);
@@ -168,19 +176,19 @@ function preferenceNote(preference: Preference, workplace: Workplace): string {
     : '';
 }
 
-function remoteFit(job: JobLocation, candidate: CandidateLocation, wanted: number): LocationFit {
+function remoteFit(job: JobLocation, candidate: CandidateLocation, wanted: number, say: boolean): Judged {
   const allowed = job.remoteCountries;
-  const note = preferenceNote(candidate.preference, 'remote');
+  const note = say ? preferenceNote(candidate.preference, 'remote') : '';
   if (allowed.length === 0)
-    return { fit: wanted, reason: `remote job open anywhere${note}`, constraint: null };
-  const area = job.remoteRegions?.length ? job.remoteRegions.join(', ') : allowed.join(', ');
+    return { fit: wanted, constraint: null, reason: say ? `remote job open anywhere${note}` : '' };
+  const area = !say ? '' : job.remoteRegions?.length ? job.remoteRegions.join(', ') : allowed.join(', ');
   const home = candidate.place.country;
   const mayWorkThere = allowed.some((country) => authorisedIn(candidate.workAuthorisation, country));
   if (isCountryCode(home) && allowed.includes(home))
     return {
       fit: wanted,
-      reason: `lives in ${where(candidate.place)}, inside the job's remote area (${area})${note}`,
       constraint: null,
+      reason: say ? `lives in ${where(candidate.place)}, inside the job's remote area (${area})${note}` : '',
     };
   const moveInto = candidate.statedMoves.find(
     (move) =>
@@ -191,33 +199,47 @@ function remoteFit(job: JobLocation, candidate: CandidateLocation, wanted: numbe
   if (moveInto)
     return {
       fit: clamp(STATED_MOVE_INTO_REGION * wanted),
-      reason: `says they are moving to ${where(moveInto)}, inside the job's remote area (${area})${note}`,
       constraint: null,
+      reason: say
+        ? `says they are moving to ${where(moveInto)}, inside the job's remote area (${area})${note}`
+        : '',
     };
   if (isCountryCode(home)) {
     if (candidate.willingToRelocate === true && mayWorkThere)
       return {
         fit: clamp(RELOCATE_INTO_REGION * wanted),
-        reason: `lives in ${where(candidate.place)}, outside the job's remote area (${area}), but would relocate and may work there${note}`,
         constraint: null,
+        reason: say
+          ? `lives in ${where(candidate.place)}, outside the job's remote area (${area}), but would relocate and may work there${note}`
+          : '',
       };
-    const reason = `lives in ${where(candidate.place)} (${home}), outside the job's remote area (${area})`;
-    return { fit: 0, reason, constraint: { code: 'outside_remote_region', reason } };
+    return {
+      fit: 0,
+      constraint: 'outside_remote_region',
+      reason: say
+        ? `lives in ${where(candidate.place)} (${home}), outside the job's remote area (${area})`
+        : '',
+    };
   }
   if (candidate.workAuthorisation.length > 0) {
     if (mayWorkThere)
       return {
         fit: clamp(AUTHORISED_IN_REGION * wanted),
-        reason: `home unknown, but may work in the job's remote area (${area})${note}`,
         constraint: null,
+        reason: say ? `home unknown, but may work in the job's remote area (${area})${note}` : '',
       };
-    const reason = `may work only in ${candidate.workAuthorisation.join(', ')}, outside the job's remote area (${area})`;
-    return { fit: 0, reason, constraint: { code: 'outside_remote_region', reason } };
+    return {
+      fit: 0,
+      constraint: 'outside_remote_region',
+      reason: say
+        ? `may work only in ${candidate.workAuthorisation.join(', ')}, outside the job's remote area (${area})`
+        : '',
+    };
   }
   return {
     fit: clamp(UNKNOWN * wanted),
-    reason: `cannot tell whether they live in the job's remote area (${area})${note}`,
     constraint: null,
+    reason: say ? `cannot tell whether they live in the job's remote area (${area})${note}` : '',
   };
 }
 
@@ -226,21 +248,22 @@ function officeFit(
   job: JobLocation,
   candidate: CandidateLocation,
   workplace: Workplace,
+  say: boolean,
 ): { near: number; reason: string; tooFar: boolean } {
-  const office = where(job.place) || 'the office';
-  const home = where(candidate.place);
+  const office = say ? where(job.place) || 'the office' : '';
+  const home = say ? where(candidate.place) : '';
   const distance = distanceKm(job.place, candidate.place);
   const radius = job.commuteRadiusKm;
   if (distance !== null && distance <= radius)
     return {
       near: 1,
-      reason: `lives in ${home}, ${km(distance)} from ${office}: within commuting distance`,
+      reason: say ? `lives in ${home}, ${km(distance)} from ${office}: within commuting distance` : '',
       tooFar: false,
     };
   if (distance !== null && distance <= 2 * radius)
     return {
       near: 1 - (1 - LONG_COMMUTE) * ((distance - radius) / radius),
-      reason: `lives in ${home}, ${km(distance)} from ${office}: a long commute`,
+      reason: say ? `lives in ${home}, ${km(distance)} from ${office}: a long commute` : '',
       tooFar: false,
     };
   const otherCountry =
@@ -249,8 +272,9 @@ function officeFit(
     job.place.country !== candidate.place.country;
   const far = distance !== null || otherCountry;
   const byName = far ? 0 : byNames(job.place, candidate.place);
-  const away =
-    distance !== null
+  const away = !say
+    ? ''
+    : distance !== null
       ? `lives in ${home}, ${km(distance)} from ${office}`
       : otherCountry
         ? `lives in ${home}, another country than ${office}`
@@ -259,35 +283,41 @@ function officeFit(
           : `lives in ${home}, ${byName === 1 ? 'where' : 'away from where'} the job is (${office})`;
   const move = candidate.statedMoves.find((place) => movesNear(job, place));
   if (move && byName < 1)
-    return { near: 1, reason: `${away}, but says they are moving to ${where(move)}`, tooFar: false };
+    return {
+      near: 1,
+      reason: say ? `${away}, but says they are moving to ${where(move)}` : '',
+      tooFar: false,
+    };
   if (!far) {
     if (candidate.willingToRelocate === true && byName < WOULD_RELOCATE)
-      return { near: WOULD_RELOCATE, reason: `${away}; would relocate`, tooFar: false };
+      return { near: WOULD_RELOCATE, reason: say ? `${away}; would relocate` : '', tooFar: false };
     return { near: byName, reason: away, tooFar: false };
   }
   if (candidate.willingToRelocate === true)
-    return { near: WOULD_RELOCATE, reason: `${away}; would relocate`, tooFar: false };
+    return { near: WOULD_RELOCATE, reason: say ? `${away}; would relocate` : '', tooFar: false };
   if (candidate.willingToRelocate === false)
     return {
       near: 0,
-      reason: `${away} and would not relocate for ${WORKPLACE_WORDS[workplace]} work`,
+      reason: say ? `${away} and would not relocate for ${WORKPLACE_WORDS[workplace]} work` : '',
       tooFar: true,
     };
-  return { near: RELOCATION_UNSTATED, reason: `${away}; relocation not stated`, tooFar: false };
+  return { near: RELOCATION_UNSTATED, reason: say ? `${away}; relocation not stated` : '', tooFar: false };
 }
 
-/** How well the candidate's place, preference and authorisation fit the job's location. */
-export function locationFit(job: JobLocation, candidate: CandidateLocation): LocationFit {
+function judge(job: JobLocation, candidate: CandidateLocation, say: boolean): Judged {
   const workplace: Workplace = job.workplaceType ?? 'on_site';
   const wanted = PREFERENCE[candidate.preference]?.[workplace] ?? 1;
-  if (workplace === 'remote') return remoteFit(job, candidate, wanted);
+  if (workplace === 'remote') return remoteFit(job, candidate, wanted, say);
 
-  const { near, reason, tooFar } = officeFit(job, candidate, workplace);
+  const { near, reason, tooFar } = officeFit(job, candidate, workplace, say);
   const fit = clamp(near * wanted);
-  const note = preferenceNote(candidate.preference, workplace);
   if (candidate.preference === 'remote') {
-    const why = `wants remote work only; the job is ${WORKPLACE_WORDS[workplace]}${job.place.name ? ` in ${job.place.name}` : ''}`;
-    return { fit, reason: why, constraint: { code: 'remote_only', reason: why } };
+    const where = job.place.name ? ` in ${job.place.name}` : '';
+    return {
+      fit,
+      constraint: 'remote_only',
+      reason: say ? `wants remote work only; the job is ${WORKPLACE_WORDS[workplace]}${where}` : '',
+    };
   }
   const country = job.place.country;
   if (
@@ -295,9 +325,30 @@ export function locationFit(job: JobLocation, candidate: CandidateLocation): Loc
     candidate.workAuthorisation.length > 0 &&
     !authorisedIn(candidate.workAuthorisation, country)
   ) {
-    const why = `may work only in ${candidate.workAuthorisation.join(', ')}, not in ${country}`;
-    return { fit, reason: why, constraint: { code: 'no_work_authorisation', reason: why } };
+    return {
+      fit,
+      constraint: 'no_work_authorisation',
+      reason: say ? `may work only in ${candidate.workAuthorisation.join(', ')}, not in ${country}` : '',
+    };
   }
-  if (tooFar) return { fit: 0, reason, constraint: { code: 'too_far', reason } };
-  return { fit, reason: `${reason}${note}`, constraint: null };
+  if (tooFar) return { fit: 0, constraint: 'too_far', reason };
+  return {
+    fit,
+    constraint: null,
+    reason: say ? `${reason}${preferenceNote(candidate.preference, workplace)}` : '',
+  };
+}
+
+/**
+ * How well the candidate's place, preference and authorisation fit the job's location, without
+ * writing the reason: a ranking assesses every candidate and explains only the page it shows.
+ */
+export function assessLocation(job: JobLocation, candidate: CandidateLocation): LocationAssessment {
+  return judge(job, candidate, false);
+}
+
+/** The fit with its reason, and the constraint broken with the same reason. */
+export function locationFit(job: JobLocation, candidate: CandidateLocation): LocationFit {
+  const { fit, constraint, reason } = judge(job, candidate, true);
+  return { fit, reason, constraint: constraint === null ? null : { code: constraint, reason } };
 }

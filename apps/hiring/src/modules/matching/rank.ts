@@ -7,7 +7,7 @@
 // Options are checked first; a bad option is a caller's bug and throws a RangeError, bad data never does.
 import { bm25Relevance } from './bm25.js';
 import { type ExchangeRates, SHIPPED_RATES } from './exchange-rates.js';
-import { fitPair, type PairFit } from './pair.js';
+import { explainPair, type PairExplanation, type PairScore, scorePair } from './pair.js';
 import { type PreparedCandidate, type PreparedJob, prepareCandidate, prepareJob } from './prepare.js';
 import type {
   MatchCandidate,
@@ -58,35 +58,60 @@ function settle(options: RankOptions): Settings {
   return { rates: options.rates ?? SHIPPED_RATES, weights, totalWeight, limit, offset, minScore };
 }
 
-function explain(id: string, pair: PairFit, text: number, size: number, settings: Settings): MatchResult {
-  const components = { ...pair.components, text };
-  let weighted = 0;
-  for (const name of COMPONENTS) {
-    components[name] = round(components[name]);
-    weighted += settings.weights[name] * components[name];
+const COMPONENT_COUNT = COMPONENTS.length;
+
+/**
+ * Scores every pair into flat arrays (nothing per pair outlives its turn, so a ranking leaves little
+ * for the garbage collector), keeps those at or above minScore, orders them (those meeting every
+ * hard constraint first, then by score, then by id), pages, and explains only the page.
+ */
+function rankPairs(
+  count: number,
+  idOf: (i: number) => string,
+  scoreOf: (i: number) => PairScore,
+  relevance: Float64Array,
+  settings: Settings,
+  explain: (i: number) => PairExplanation,
+): Ranking {
+  const { weights } = settings;
+  // Each component rounded to 4 decimals: the score is computed from these, as shown.
+  const components = new Float64Array(count * COMPONENT_COUNT);
+  const scores = new Float64Array(count);
+  const broken = new Uint8Array(count);
+  const kept: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const pair = scoreOf(i);
+    const at = i * COMPONENT_COUNT;
+    const values = [pair.skills, pair.experience, pair.location, pair.salary, relevance[i]!];
+    let weighted = 0;
+    for (let c = 0; c < COMPONENT_COUNT; c++) {
+      components[at + c] = round(values[c]!);
+      weighted += weights[COMPONENTS[c]!] * components[at + c]!;
+    }
+    scores[i] = round(weighted / settings.totalWeight);
+    broken[i] = pair.place.constraint === null ? 0 : 1;
+    if (scores[i]! >= settings.minScore) kept.push(i);
   }
-  const score = round(weighted / settings.totalWeight);
-  const textReason = `BM25 text relevance against the best of the ${size} ranked`;
-  return {
-    id,
-    score,
-    components,
-    explanations: { ...pair.explanations, text: textReason },
-    constraints: pair.constraints,
-    matchedSkills: pair.matchedSkills,
-    missingSkills: pair.missingSkills,
-  };
-}
-
-/** Those meeting every hard constraint first, then by score, then by id. */
-const byConstraintsScoreId = (a: MatchResult, b: MatchResult) =>
-  Number(a.constraints.length > 0) - Number(b.constraints.length > 0) ||
-  b.score - a.score ||
-  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-function page(results: MatchResult[], settings: Settings): Ranking {
-  const kept = results.filter((result) => result.score >= settings.minScore).sort(byConstraintsScoreId);
-  return { total: kept.length, results: kept.slice(settings.offset, settings.offset + settings.limit) };
+  const ids = Array.from({ length: count }, (_, i) => idOf(i));
+  kept.sort((a, b) => broken[a]! - broken[b]! || scores[b]! - scores[a]! || (ids[a]! < ids[b]! ? -1 : 1));
+  const textReason = `BM25 text relevance against the best of the ${count} ranked`;
+  const results = kept.slice(settings.offset, settings.offset + settings.limit).map((i): MatchResult => {
+    const { explanations, constraints, matchedSkills, missingSkills } = explain(i);
+    const shown = {} as ScoreComponents;
+    COMPONENTS.forEach((name, c) => {
+      shown[name] = components[i * COMPONENT_COUNT + c]!;
+    });
+    return {
+      id: ids[i]!,
+      score: scores[i]!,
+      components: shown,
+      explanations: { ...explanations, text: textReason },
+      constraints,
+      matchedSkills,
+      missingSkills,
+    };
+  });
+  return { total: kept.length, results };
 }
 
 /** Ranks candidates prepared earlier (prepare.ts) for a prepared job. */
@@ -96,20 +121,18 @@ export function rankPreparedCandidates(
   options: RankOptions,
 ): Ranking {
   const settings = settle(options);
-  const relevance = bm25Relevance(
-    job.text,
-    candidates.map((candidate) => candidate.text),
-  );
-  const results = candidates.map((candidate, i) =>
-    explain(
-      candidate.id,
-      fitPair(job, candidate, settings.rates),
-      relevance[i]!,
-      candidates.length,
-      settings,
+  const { rates } = settings;
+  return rankPairs(
+    candidates.length,
+    (i) => candidates[i]!.id,
+    (i) => scorePair(job, candidates[i]!, rates),
+    bm25Relevance(
+      job.text,
+      candidates.map((candidate) => candidate.text),
     ),
+    settings,
+    (i) => explainPair(job, candidates[i]!, rates),
   );
-  return page(results, settings);
 }
 
 /** Ranks jobs prepared earlier (prepare.ts) for a prepared candidate. */
@@ -119,14 +142,18 @@ export function rankPreparedJobs(
   options: RankOptions,
 ): Ranking {
   const settings = settle(options);
-  const relevance = bm25Relevance(
-    candidate.text,
-    jobs.map((job) => job.text),
+  const { rates } = settings;
+  return rankPairs(
+    jobs.length,
+    (i) => jobs[i]!.id,
+    (i) => scorePair(jobs[i]!, candidate, rates),
+    bm25Relevance(
+      candidate.text,
+      jobs.map((job) => job.text),
+    ),
+    settings,
+    (i) => explainPair(jobs[i]!, candidate, rates),
   );
-  const results = jobs.map((job, i) =>
-    explain(job.id, fitPair(job, candidate, settings.rates), relevance[i]!, jobs.length, settings),
-  );
-  return page(results, settings);
 }
 
 export function rankCandidatesForJob(

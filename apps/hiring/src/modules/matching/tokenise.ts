@@ -43,6 +43,15 @@ export function forEachWord(text: string, visit: (start: number, end: number) =>
   }
 }
 
+/** How many words, without building them. */
+export function countWords(text: string): number {
+  let count = 0;
+  forEachWord(text, () => {
+    count += 1;
+  });
+  return count;
+}
+
 /** Words in their original case, for checks that care about capitals. */
 export function words(text: string): string[] {
   const found: string[] = [];
