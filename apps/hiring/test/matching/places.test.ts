@@ -2,19 +2,11 @@
 // is one place, with a country code and coordinates; namesakes resolve to the one the rest of the
 // address points at; nothing a user types makes it throw.
 import { describe, expect, it } from 'vitest';
-import {
-  authorisedIn,
-  distanceKm,
-  findStatedMoves,
-  type ResolvedPlace,
-  remoteRegionCountries,
-  resolvePlace,
-} from '../../src/modules/matching/places.js';
+import { distanceKm, type ResolvedPlace, resolvePlace } from '../../src/modules/matching/places.js';
 
 const at = (city: string | null, region: string | null = null, country: string | null = null) =>
   resolvePlace({ city, region, country });
 const km = (a: ResolvedPlace, b: ResolvedPlace) => Math.round(distanceKm(a, b) ?? Number.NaN);
-const labels = (places: ResolvedPlace[]) => places.map((place) => place.label);
 
 describe('resolving places', () => {
   it('reads a city in any language, spelling or case as one place', () => {
@@ -135,106 +127,5 @@ describe('distance', () => {
     expect(distanceKm(at(null, 'Bavaria', 'DE'), at('Munich'))).toBeNull();
     expect(distanceKm(at('Munich'), at('Gotham'))).toBeNull();
     expect(distanceKm(at(null), at(null))).toBeNull();
-  });
-});
-
-describe('remote region codes', () => {
-  it('expands groups into their member countries', () => {
-    const eu = remoteRegionCountries('EU')!;
-    expect(eu).toHaveLength(27);
-    expect(eu).toEqual(expect.arrayContaining(['DE', 'FR', 'PT', 'IE', 'GR', 'HR']));
-    expect(eu).not.toContain('GB');
-    expect(eu).not.toContain('CH');
-    expect(remoteRegionCountries('EEA')).toHaveLength(30);
-    expect(remoteRegionCountries('EEA')).toEqual(expect.arrayContaining(['IS', 'LI', 'NO']));
-    expect(remoteRegionCountries('DACH')).toEqual(['DE', 'AT', 'CH']);
-    expect(remoteRegionCountries('UK')).toEqual(['GB']);
-    expect(remoteRegionCountries('CTA')).toEqual(['GB', 'IE']);
-    expect(remoteRegionCountries('NORDICS')).toEqual(['DK', 'FI', 'IS', 'NO', 'SE']);
-    expect(remoteRegionCountries('BENELUX')).toEqual(['BE', 'NL', 'LU']);
-  });
-
-  it('gives a real ISO country code itself, in any case', () => {
-    expect(remoteRegionCountries('DE')).toEqual(['DE']);
-    expect(remoteRegionCountries(' gb ')).toEqual(['GB']);
-    expect(remoteRegionCountries('eu')).toHaveLength(27);
-  });
-
-  it('answers null for anything else', () => {
-    for (const code of ['XX', 'EL', 'ZZ', 'EUROPE', 'Germany', '', '  ', 'D', 'DEU'])
-      expect(remoteRegionCountries(code), code).toBeNull();
-    expect(remoteRegionCountries(null as unknown as string)).toBeNull();
-  });
-});
-
-describe('work authorisation', () => {
-  it('covers the same country', () => {
-    expect(authorisedIn(['DE'], 'DE')).toBe(true);
-    expect(authorisedIn(['in'], 'IN')).toBe(true);
-    expect(authorisedIn(['IN'], 'DE')).toBe(false);
-    expect(authorisedIn(['US'], 'CA')).toBe(false);
-  });
-
-  it('covers the EU, the EEA and Switzerland from any of them (freedom of movement)', () => {
-    expect(authorisedIn(['CH'], 'DE')).toBe(true);
-    expect(authorisedIn(['DE'], 'CH')).toBe(true);
-    expect(authorisedIn(['NO'], 'PT')).toBe(true);
-    expect(authorisedIn(['PL'], 'IE')).toBe(true);
-    expect(authorisedIn(['EU'], 'FR')).toBe(true);
-  });
-
-  it('covers GB and IE from each other (Common Travel Area), not GB in the EU', () => {
-    expect(authorisedIn(['GB'], 'IE')).toBe(true);
-    expect(authorisedIn(['IE'], 'GB')).toBe(true);
-    expect(authorisedIn(['UK'], 'GB')).toBe(true);
-    expect(authorisedIn(['GB'], 'DE')).toBe(false);
-    expect(authorisedIn(['FR'], 'GB')).toBe(false);
-  });
-
-  it('grants nothing for empty or garbage authorisation', () => {
-    expect(authorisedIn([], 'DE')).toBe(false);
-    expect(authorisedIn(['', 'zz', 'Germany'], 'DE')).toBe(false);
-    expect(authorisedIn([42, null] as unknown as string[], 'DE')).toBe(false);
-    expect(authorisedIn(null as unknown as string[], 'DE')).toBe(false);
-    expect(authorisedIn(['DE'], '')).toBe(false);
-  });
-});
-
-describe('stated moves', () => {
-  it('finds the places a resume says the person is moving to', () => {
-    expect(labels(findStatedMoves('We are moving to Munich this year.'))).toEqual(['Munich, DE']);
-    expect(labels(findStatedMoves('Relocating to Berlin in March 2025.'))).toEqual(['Berlin, DE']);
-    expect(labels(findStatedMoves('I am moving to Germany with my family.'))).toEqual(['Germany']);
-    expect(labels(findStatedMoves('Planning to relocate to Lisbon, Portugal.'))).toEqual(['Lisbon, PT']);
-    expect(labels(findStatedMoves('I will move to Vienna in autumn'))).toEqual(['Vienna, AT']);
-    expect(labels(findStatedMoves('Moving to the US next year'))).toEqual(['United States of America']);
-    expect(labels(findStatedMoves('Umzug nach München geplant'))).toEqual(['Munich, DE']);
-    expect(labels(findStatedMoves('relocating to Frankfurt am Main'))).toEqual(['Frankfurt am Main, DE']);
-  });
-
-  it('finds several moves once each', () => {
-    const text = 'Moving to Munich. Then moving to München for good, and relocating to Hamburg.';
-    expect(labels(findStatedMoves(text))).toEqual(['Munich, DE', 'Hamburg, DE']);
-  });
-
-  it('ignores moves already made, willingness without a place, and phrases that name no place', () => {
-    expect(findStatedMoves('Moved to Paris in 2019 and worked there since.')).toEqual([]);
-    expect(findStatedMoves('Open to relocation.')).toEqual([]);
-    expect(findStatedMoves('Moving to a new team in the same company.')).toEqual([]);
-    expect(findStatedMoves('Moving to IT security after years in support.')).toEqual([]);
-    expect(findStatedMoves('Moving to Narnia soon.')).toEqual([]);
-    expect(findStatedMoves('Lives in Munich.')).toEqual([]);
-  });
-
-  it('reads technology moves as stack changes, not places', () => {
-    for (const stack of ['Rust', 'Spring Boot', 'Go', 'Kubernetes', 'Julia', 'Crystal', 'Ada'])
-      expect(findStatedMoves(`We are moving to ${stack} for the backend.`), stack).toEqual([]);
-  });
-
-  it('never throws on bad input', () => {
-    expect(findStatedMoves('')).toEqual([]);
-    expect(findStatedMoves(null as unknown as string)).toEqual([]);
-    expect(() => findStatedMoves('moving to '.repeat(5_000))).not.toThrow();
-    expect(() => findStatedMoves(`moving to ${'A'.repeat(100_000)}`)).not.toThrow();
   });
 });

@@ -9,7 +9,7 @@ import { type Selectable, sql } from 'kysely';
 import { type HiringTables, hiringDb } from '../../db.js';
 import { normalisePlaceCodes, type PlaceCodeRule } from '../jobs/service.js';
 import { normaliseSkillName } from '../jobs/text.js';
-import { remoteRegionCountries } from '../matching/places.js';
+import { remoteRegionCountries } from '../matching/countries.js';
 import type { ApplicantProfile, Profile, ProfileInput } from './schemas.js';
 
 type CandidateRow = Selectable<HiringTables['hiring_candidates']>;

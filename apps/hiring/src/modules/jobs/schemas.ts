@@ -2,9 +2,9 @@
 // posting or job-board ingestion), what an employer may send to create or change one, and the
 // listing filters. Inputs allow no unknown properties and cap every string and number. The matching
 // constraints (remoteRegions, commuteRadiusKm; issue 18) carry examples for /docs; which codes
-// exist is the service's check (matching/places.ts), the schema only bounds their shape.
+// exist is the service's check (matching/countries.ts), the schema only bounds their shape.
 import Type, { type Static } from 'typebox';
-import { COUNTRY_GROUPS } from '../matching/places.js';
+import { COUNTRY_GROUPS } from '../matching/countries.js';
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);

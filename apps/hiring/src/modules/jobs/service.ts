@@ -8,7 +8,7 @@
 // code it cannot expand.
 import { AppError, type Clock, type Database, type FieldProblem, withTransaction } from '@app/platform';
 import { type HiringSchema, hiringDb } from '../../db.js';
-import { remoteRegionCountries } from '../matching/places.js';
+import { remoteRegionCountries } from '../matching/countries.js';
 import type { OrganisationService } from '../organisations/service.js';
 import {
   createJobRepository,

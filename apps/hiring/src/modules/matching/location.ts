@@ -23,15 +23,9 @@
 // - Constraints are checked in the order remote_only, no_work_authorisation, then place; the first
 //   broken is reported. A place constraint (too_far, outside_remote_region) leaves fit 0; the
 //   others keep the fit the place would earn, so those candidates still order among themselves.
-import {
-  authorisedIn,
-  distanceKm,
-  findStatedMoves,
-  isCountryCode,
-  type ResolvedPlace,
-  remoteRegionCountries,
-  resolvePlace,
-} from './places.js';
+import { authorisedIn, isCountryCode, remoteRegionCountries } from './countries.js';
+import { distanceKm, type ResolvedPlace, resolvePlace } from './places.js';
+import { findStatedMoves } from './stated-moves.js';
 import type { ConstraintFailure, MatchCandidate, MatchJob, Place } from './types.js';
 
 type Workplace = 'on_site' | 'hybrid' | 'remote';
