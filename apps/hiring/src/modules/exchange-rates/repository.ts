@@ -16,7 +16,7 @@ export interface StoredRate {
   updatedAt: Date;
 }
 
-export interface NewRates {
+interface NewRates {
   asOf: string;
   source: string;
   updatedBy: string;

@@ -81,4 +81,4 @@ export const ReplaceRatesBody = Type.Object(
     ],
   },
 );
-export type ReplaceRatesInput = Static<typeof ReplaceRatesBody>;
+type ReplaceRatesInput = Static<typeof ReplaceRatesBody>;

@@ -40,7 +40,7 @@ export interface ExchangeRateTable {
   updatedAt: Date | null;
 }
 
-export interface ReplaceRates extends RatesUpdate {
+interface ReplaceRates extends RatesUpdate {
   /** Where the rates come from ("ECB reference rates of 2026-03-02"); default "Entered by an operator". */
   source?: string;
 }

@@ -41,7 +41,7 @@ const SkillName = Type.String({ minLength: 1, maxLength: 60 });
 const Level = Type.Integer({ minimum: 1, maximum: 5 });
 
 /** Upper bound on remoteRegions entries: more than any real posting names (the EU is one code). */
-export const MAX_REMOTE_REGIONS = 50;
+const MAX_REMOTE_REGIONS = 50;
 const REMOTE_REGIONS_DESCRIPTION =
   'Where a remote job may be done from: ISO 3166-1 alpha-2 countries ("DE") and region codes ' +
   `(${Object.keys(COUNTRY_GROUPS).join(', ')}). A hard constraint for remote jobs: candidates who ` +
@@ -54,7 +54,7 @@ const COMMUTE_RADIUS_DESCRIPTION =
   'remote jobs. Null: no limit given.';
 const remoteRegionsExamples = [['DE', 'AT', 'CH'], ['EU'], ['EU', 'GB']];
 
-export const RemoteRegions = Type.Array(
+const RemoteRegions = Type.Array(
   Type.String({
     minLength: 2,
     maxLength: 16,
@@ -64,7 +64,7 @@ export const RemoteRegions = Type.Array(
   { maxItems: MAX_REMOTE_REGIONS, description: REMOTE_REGIONS_DESCRIPTION, examples: remoteRegionsExamples },
 );
 // Described on the union, not inside it, so /docs shows the text next to the field.
-export const CommuteRadiusKm = Type.Union([Type.Integer({ minimum: 1, maximum: 500 }), Type.Null()], {
+const CommuteRadiusKm = Type.Union([Type.Integer({ minimum: 1, maximum: 500 }), Type.Null()], {
   description: COMMUTE_RADIUS_DESCRIPTION,
   examples: [30, null],
 });

@@ -37,7 +37,7 @@ export interface SkillEvidence {
   senior: boolean;
 }
 
-export interface CandidateEvidence {
+interface CandidateEvidence {
   /** By skill key. */
   skills: Map<string, SkillEvidence>;
   /**

@@ -21,10 +21,10 @@ export interface ExchangeRates {
 }
 
 /** Three capital letters; whether ISO 4217 lists it is the operator's call. */
-export const CURRENCY_CODE = /^[A-Z]{3}$/;
+const CURRENCY_CODE = /^[A-Z]{3}$/;
 /** Rates outside these bounds are typos: no currency trades near them against the euro. */
-export const MIN_UNITS_PER_EURO = 0.000_001;
-export const MAX_UNITS_PER_EURO = 10_000_000;
+const MIN_UNITS_PER_EURO = 0.000_001;
+const MAX_UNITS_PER_EURO = 10_000_000;
 export const MAX_MINOR_DIGITS = 4;
 /** The euro began on this date; a table of rates against it cannot be older. */
 const EARLIEST_AS_OF = '1999-01-01';
@@ -101,7 +101,7 @@ export interface RateProblem {
   message: string;
 }
 
-export interface ValidRates {
+interface ValidRates {
   asOf: string;
   /** Without EUR, sorted by code. */
   rates: Array<{ currency: string; unitsPerEuro: number; minorDigits: number }>;

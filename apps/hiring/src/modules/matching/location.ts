@@ -41,7 +41,7 @@ const RELOCATION_UNSTATED = 0.2;
 const STATED_MOVE_INTO_REGION = 0.9;
 const RELOCATE_INTO_REGION = 0.7;
 const AUTHORISED_IN_REGION = 0.8;
-export const DEFAULT_COMMUTE_RADIUS_KM = 50;
+const DEFAULT_COMMUTE_RADIUS_KM = 50;
 
 /** How much a candidate with this preference wants a job of this kind. */
 const PREFERENCE: Record<Preference, Record<Workplace, number>> = {
@@ -53,10 +53,10 @@ const PREFERENCE: Record<Preference, Record<Workplace, number>> = {
 
 const WORKPLACE_WORDS: Record<Workplace, string> = { remote: 'remote', hybrid: 'hybrid', on_site: 'on-site' };
 
-export type PreparedPlace = ResolvedPlace;
+type PreparedPlace = ResolvedPlace;
 
 /** Resolves a place once, for a job or a candidate. */
-export const preparePlace = (place: Place): PreparedPlace => resolvePlace(place);
+const preparePlace = (place: Place): PreparedPlace => resolvePlace(place);
 
 export interface JobLocation {
   workplaceType: Workplace | null;
@@ -77,7 +77,7 @@ export interface CandidateLocation {
   statedMoves: readonly PreparedPlace[];
 }
 
-export interface LocationFit {
+interface LocationFit {
   fit: number;
   reason: string;
   constraint: ConstraintFailure | null;

@@ -41,7 +41,7 @@ export interface ResolvedPlace {
   name: string;
 }
 
-export interface PlaceInput {
+interface PlaceInput {
   city: string | null;
   region: string | null;
   country: string | null;

@@ -26,7 +26,7 @@ export interface YearlyRange {
   interval?: SalaryInterval;
 }
 
-export interface SalaryFit {
+interface SalaryFit {
   /** In [0, 1]; 0.5 means "cannot tell". */
   fit: number;
   /** One short sentence for the explanation. */

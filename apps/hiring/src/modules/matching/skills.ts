@@ -37,11 +37,8 @@ import { forEachWord, tokenise, words } from './tokenise.js';
  */
 type ProseRule = 'any' | 'capital' | 'upper' | 'never';
 
-/** How a candidate's skill stands to a job's: the same, a kind of it, the general skill it is a kind of. */
-export type SkillRelation = 'same' | 'narrower' | 'broader';
-
 /** One word of an alias in the trie; `skill` is set where an alias ends. */
-export interface PhraseNode {
+interface PhraseNode {
   skill: string | null;
   prose: ProseRule;
   next: Map<string, PhraseNode>;
@@ -56,14 +53,11 @@ export interface SkillTable {
   broader: Readonly<Record<string, readonly string[]>>;
 }
 
-/** A table compiled for lookups: a word trie of aliases and each skill's relations, closed transitively. */
-export interface Vocabulary {
+/** A table compiled for lookups: a word trie of aliases and each skill's broader skills, closed transitively. */
+interface Vocabulary {
   readonly root: ReadonlyMap<string, PhraseNode>;
   /** Broader skills, nearest first. */
   readonly ancestors: ReadonlyMap<string, readonly string[]>;
-  readonly ancestorSets: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Narrower skills, in name order. */
-  readonly descendants: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Words after the first lose a leading dot, so "Node.js" and "node js" are one phrase, ".NET" stays. */
@@ -154,8 +148,6 @@ export function compileSkillTable(source: SkillTable): Vocabulary {
   const root = buildTrie(source);
   const broaderOf = checkedRelations(source);
   const ancestors = new Map<string, readonly string[]>();
-  const ancestorSets = new Map<string, ReadonlySet<string>>();
-  const descendants = new Map<string, string[]>();
   for (const [skill, parents] of broaderOf) {
     // Breadth first, so the nearest broader skills come first.
     const seen = new Set<string>();
@@ -167,18 +159,11 @@ export function compileSkillTable(source: SkillTable): Vocabulary {
       queue.push(...(broaderOf.get(parent) ?? []));
     }
     ancestors.set(skill, Object.freeze([...seen]));
-    ancestorSets.set(skill, seen);
-    for (const parent of seen) {
-      const list = descendants.get(parent);
-      if (list) list.push(skill);
-      else descendants.set(parent, [skill]);
-    }
   }
-  for (const list of descendants.values()) Object.freeze(list.sort());
-  return { root, ancestors, ancestorSets, descendants };
+  return { root, ancestors };
 }
 
-const { root, ancestors, ancestorSets, descendants } = compileSkillTable(table);
+const { root, ancestors } = compileSkillTable(table);
 const NONE: readonly string[] = Object.freeze([]);
 
 interface Resolved {
@@ -242,23 +227,6 @@ export function skillKey(name: string): string {
  */
 export function broaderSkills(key: string): readonly string[] {
   return ancestors.get(key) ?? NONE;
-}
-
-/** The skills that are kinds of a skill, by key, transitively, in name order ("rtos" -> [..."freertos"...]). */
-export function narrowerSkills(key: string): readonly string[] {
-  return descendants.get(key) ?? NONE;
-}
-
-/**
- * How a candidate's skill stands to a job's, both by key as skillKey returns them: the same skill,
- * a narrower one (the candidate's "freertos" for the job's "rtos"), a broader one (the candidate's
- * "rtos" for the job's "freertos"), or unrelated (null).
- */
-export function skillRelation(candidateKey: string, jobKey: string): SkillRelation | null {
-  if (candidateKey === jobKey) return 'same';
-  if (ancestorSets.get(candidateKey)?.has(jobKey)) return 'narrower';
-  if (ancestorSets.get(jobKey)?.has(candidateKey)) return 'broader';
-  return null;
 }
 
 const capitalised = (word: string) => {
