@@ -135,6 +135,17 @@ describe('validateRates', () => {
     });
   });
 
+  it("refuses to change a listed currency's minor-unit digits, which stored salaries depend on", () => {
+    const result = validateRates({ asOf: today, rates: { USD: 1.1 }, minorDigits: { USD: 0 } }, today);
+    expect(result.ok ? [] : result.problems).toEqual([
+      {
+        path: '/minorDigits/USD',
+        message: 'must be 2 or left out: USD amounts are already stored in units of 2 decimal places',
+      },
+    ]);
+    expect(validateRates({ asOf: today, rates: { USD: 1.1 }, minorDigits: { USD: 2 } }, today).ok).toBe(true);
+  });
+
   it('lists every problem with its field path', () => {
     const result = validateRates(
       {
@@ -151,7 +162,10 @@ describe('validateRates', () => {
       { path: '/rates/usd', message: 'must be an ISO 4217 code: three capital letters' },
       { path: '/rates/EUR', message: 'must be 1: rates are units per euro' },
       { path: '/rates/GBP', message: 'must be above 0' },
-      { path: '/minorDigits/GBP', message: 'must be a whole number from 0 to 4' },
+      {
+        path: '/minorDigits/GBP',
+        message: 'must be 2 or left out: GBP amounts are already stored in units of 2 decimal places',
+      },
       { path: '/rates/JPY', message: 'must be above 0' },
       { path: '/rates/CHF', message: 'must be a finite number' },
       { path: '/rates/IDR', message: 'must be at most 10000000 units per euro' },

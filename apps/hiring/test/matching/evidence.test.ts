@@ -115,16 +115,40 @@ describe('skill evidence', () => {
     });
   });
 
-  it('does not judge a claim that a resume too short to show anything leaves unshown', () => {
+  it('lets a resume too short to show anything keep claims up to 4, not a top 5', () => {
     const skills = weigh({
       yearsExperience: 9,
-      skills: [{ name: 'Figma', level: 5 }],
+      skills: [
+        { name: 'Figma', level: 5 },
+        { name: 'Sketch', level: 3 },
+      ],
       resumeText: 'Designer.',
     });
     expect(skills.get('figma')).toMatchObject({
-      level: 5,
+      level: 4,
       reason: 'claimed 5; the resume is too short to show it',
     });
+    expect(skills.get('sketch')?.level).toBe(3);
+  });
+
+  it('reads a bootcamp or degree heading as learning, but a dated job at an education company as work', () => {
+    const skills = weigh({
+      yearsExperience: 12,
+      skills: [{ name: 'Java', level: 5 }],
+      resumeText:
+        'Staff Software Engineer, Example Video Tutorials Ltd (2014 to present). Java services for video delivery and SSL certificates.',
+    });
+    expect(skills.get('java')).toMatchObject({ level: 5, workYears: 12 });
+  });
+
+  it('counts no years after the day it reads the resume', () => {
+    const skills = weigh({
+      yearsExperience: 3,
+      skills: [{ name: 'Python', level: 2 }],
+      resumeText:
+        'Data Engineer, Example Ltd (2025 to 2060). Python pipelines. Analyst (2070 to present). Python.',
+    });
+    expect(skills.get('python')?.workYears).toBe(1);
   });
 
   it('finds skills outside the vocabulary by their own words', () => {

@@ -8,6 +8,7 @@ import {
   type MatchJob,
   type MatchResult,
   rankCandidatesForJob,
+  rankJobsForCandidate,
 } from '../../src/modules/matching/index.js';
 import { candidate, job } from './builders.js';
 
@@ -120,7 +121,7 @@ describe('evidence over self-rating', () => {
     // Years that count are years with the job's skills, not years at a help desk.
     expect(byId(ranked, 'stuffer').components.experience).toBe(0);
     expect(byId(ranked, 'stuffer').explanations.experience).toBe(
-      "0 years of dated work with the job's skills; the job asks for 5",
+      "0 years of work with the job's skills; the job asks for 5",
     );
   });
 });
@@ -253,7 +254,19 @@ describe('places and currencies', () => {
       rank(eurJob, [candidate({ desiredSalary: { min, max: null, currency: 'GBP', interval: 'YEAR' } })])[0]!;
     expect(asks(70_000_00).components.salary).toBe(1);
     expect(asks(150_000_00).components.salary).toBe(0);
-    expect(asks(70_000_00).explanations.salary).toContain('GBP');
+    // The employer sees how the ask stands to the job's range, never the ask.
+    expect(asks(70_000_00).explanations.salary).toBe(
+      "the candidate's expectation is within the job's top of 95,000 EUR",
+    );
+    // The candidate ranking jobs sees their own ask, converted.
+    const own = rankJobsForCandidate(
+      candidate({ desiredSalary: { min: 70_000_00, max: null, currency: 'GBP', interval: 'YEAR' } }),
+      [eurJob],
+      { limit: 1, asOf: AS_OF },
+    ).results[0]!;
+    expect(own.explanations.salary).toMatch(
+      /^asks 70,000 GBP a year \(about [\d,]+ EUR\), within the job's 75,000–95,000 EUR$/,
+    );
   });
 
   it('explains every component of every result', () => {

@@ -16,7 +16,7 @@ const range = (
 
 /** Fit and reason, the fit rounded to 4 decimals as the ranking rounds components. */
 function judge(offered: SalaryRange | null, asked: SalaryRange | null, rates: ExchangeRates = SHIPPED_RATES) {
-  const { fit, reason } = salaryFit(yearly(offered), yearly(asked), rates);
+  const { fit, reason } = salaryFit(yearly(offered), yearly(asked), rates, true);
   return { fit: Math.round(fit * 10_000) / 10_000, reason };
 }
 const fit = (offered: SalaryRange | null, asked: SalaryRange | null, rates?: ExchangeRates) =>
@@ -172,6 +172,20 @@ describe('salary fit across currencies (issue 18)', () => {
     expect(judge(range(1, 2, 'FORTNIGHT' as SalaryRange['interval']), range(60_000_00, null)).fit).toBe(0.5);
   });
 
+  it("never quotes the candidate's ask to an employer, only how it stands to the job's range", () => {
+    const job = yearly(range(75_000_00, 95_000_00));
+    const forEmployer = (min: number, currency = 'EUR') =>
+      salaryFit(job, yearly(range(min, min + 5_000_00, 'YEAR', currency)), SHIPPED_RATES, false).reason;
+    expect(forEmployer(80_000_00)).toBe("the candidate's expectation is within the job's top of 95,000 EUR");
+    expect(forEmployer(110_000_00)).toBe("the candidate expects more than the job's top of 95,000 EUR");
+    for (const reason of [forEmployer(80_000_00), forEmployer(68_000_00, 'GBP'), forEmployer(110_000_00)]) {
+      expect(reason).not.toMatch(/80,000|85,000|68,000|73,000|110,000|115,000|GBP/);
+    }
+    expect(forEmployer(80_000_00, 'XTS')).toBe(
+      "cannot tell: no exchange rate between the candidate's currency and EUR",
+    );
+  });
+
   it('gives the same score without the sentence (salaryScore) as with it', () => {
     const currencies = ['EUR', 'GBP', 'USD', 'JPY', 'KWD', 'XTS'];
     const intervals: SalaryRange['interval'][] = ['HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'];
@@ -181,7 +195,8 @@ describe('salary fit across currencies (issue 18)', () => {
         for (const [k, interval] of intervals.entries()) {
           const job = yearly(range(40_000_00 + i * 7_000_00, 60_000_00 + j * 9_000_00, 'YEAR', jobCurrency));
           const ask = yearly(range((1 + k) * 3_000_00, null, interval, askCurrency));
-          expect(salaryScore(job, ask, SHIPPED_RATES)).toBe(salaryFit(job, ask, SHIPPED_RATES).fit);
+          expect(salaryScore(job, ask, SHIPPED_RATES)).toBe(salaryFit(job, ask, SHIPPED_RATES, true).fit);
+          expect(salaryScore(job, ask, SHIPPED_RATES)).toBe(salaryFit(job, ask, SHIPPED_RATES, false).fit);
           compared += 1;
         }
       }

@@ -1,6 +1,6 @@
 // Prepared inputs are reused only under the version they were prepared from, a row gone since it
-// was listed is never served from an older version, and the cache stays within its capacity while
-// still answering every row asked for in one call.
+// was listed is never served from an older version, and the cache grows to the pools it serves but
+// stays within its ceiling while still answering every row asked for in one call.
 import { describe, expect, it } from 'vitest';
 import { PreparedCache } from '../../src/modules/ranking/prepared-cache.js';
 
@@ -22,7 +22,7 @@ describe('prepared cache', () => {
       ['b', '1'],
       ['c', '1'],
     ]);
-    const cache = new PreparedCache<string>(10);
+    const cache = new PreparedCache<string>({ floor: 10, ceiling: 10 });
     const { asked, prepare } = preparer(versions);
     expect(await cache.getAll(rows(versions), prepare)).toEqual(['a@1', 'b@1', 'c@1']);
     expect(await cache.getAll(rows(versions), prepare)).toEqual(['a@1', 'b@1', 'c@1']);
@@ -33,16 +33,26 @@ describe('prepared cache', () => {
 
   it('leaves out a row deleted between listing and preparing, never its older version', async () => {
     const versions = new Map([['a', '1']]);
-    const cache = new PreparedCache<string>(10);
+    const cache = new PreparedCache<string>({ floor: 10, ceiling: 10 });
     const { prepare } = preparer(versions);
     await cache.getAll(rows(versions), prepare);
     versions.delete('a');
     expect(await cache.getAll([{ id: 'a', version: '2' }], prepare)).toEqual([]);
   });
 
-  it('keeps at most its capacity, dropping the longest kept first, yet answers a bigger pool whole', async () => {
+  it('grows to the largest pool asked for, so a big pool is not prepared again each time', async () => {
     const versions = new Map(Array.from({ length: 5 }, (_, i) => [`r${i}`, '1'] as [string, string]));
-    const cache = new PreparedCache<string>(3);
+    const cache = new PreparedCache<string>({ floor: 2, ceiling: 10 });
+    const { asked, prepare } = preparer(versions);
+    await cache.getAll(rows(versions), prepare);
+    await cache.getAll(rows(versions), prepare);
+    expect(cache.size).toBe(5);
+    expect(asked).toHaveLength(1);
+  });
+
+  it('keeps at most its ceiling, dropping the longest kept first, yet answers a bigger pool whole', async () => {
+    const versions = new Map(Array.from({ length: 5 }, (_, i) => [`r${i}`, '1'] as [string, string]));
+    const cache = new PreparedCache<string>({ floor: 2, ceiling: 3 });
     const { asked, prepare } = preparer(versions);
     expect(await cache.getAll(rows(versions), prepare)).toHaveLength(5);
     expect(cache.size).toBe(3);

@@ -15,12 +15,14 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { letEventLoopTurn } from './event-loop-turns.js';
 import type { SessionQueue } from './session-queue.js';
 
 class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    await letEventLoopTurn();
     const result = await this.pglite.query<R>(query.sql, [...query.parameters]);
     return {
       rows: result.rows,

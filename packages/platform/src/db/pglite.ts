@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
+import { letEventLoopTurn } from './event-loop-turns.js';
 import { INT8_OID, parseInt8 } from './int8.js';
 import { pgliteDialect } from './pglite-dialect.js';
 import { SessionQueue } from './session-queue.js';
@@ -32,6 +33,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PGlite> {
 }
 
 async function runOn(pglite: PGlite, text: string, values?: readonly unknown[]): Promise<SqlResult> {
+  await letEventLoopTurn();
   if (values && values.length > 0) {
     const result = await pglite.query<Record<string, unknown>>(text, [...values]);
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };

@@ -52,6 +52,23 @@ describe(`database (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`, () =>
     expect(await countWidgets()).toBe(0);
   });
 
+  it('lets timers run during a long chain of statements (the embedded database yields to the event loop)', async () => {
+    let timerRan = false;
+    setTimeout(() => {
+      timerRan = true;
+    }, 1);
+    let statements = 0;
+    // Without turns the timer could only run once the chain is over; 20,000 statements is far
+    // longer than a turn on any machine, and the chain stops as soon as the timer has run.
+    while (!timerRan && statements < 20_000) {
+      await db.kysely.selectFrom('kernel_widgets').select('name').execute();
+      await db.executeSql('select 1');
+      statements += 2;
+    }
+    expect(timerRan).toBe(true);
+    expect(statements).toBeLessThan(20_000);
+  });
+
   it('commits work and makes it visible afterwards', async () => {
     await withTransaction(db, (trx) =>
       trx.insertInto('kernel_widgets').values({ name: 'committed', size: 2 }).execute(),

@@ -31,7 +31,7 @@ const workAuthorisationRule: PlaceCodeRule = {
   },
 };
 
-export function toProfile(row: CandidateRow): Profile {
+function toProfile(row: CandidateRow): Profile {
   return {
     userId: row.user_id,
     name: row.name,
@@ -57,7 +57,7 @@ export function toProfile(row: CandidateRow): Profile {
   };
 }
 
-export function toApplicantProfile({
+function toApplicantProfile({
   userId: _userId,
   desiredSalary: _desiredSalary,
   discoverable: _discoverable,

@@ -65,7 +65,7 @@ export const ReplaceRatesBody = Type.Object(
       Type.Record(Type.String(), Type.Integer({ minimum: 0, maximum: MAX_MINOR_DIGITS }), {
         maxProperties: 200,
         description:
-          'Decimals of the minor unit, by code. Needed only for a currency the shipped snapshot does not list; otherwise it corrects the shipped figure.',
+          'Decimals of the minor unit, by code. Needed only for a currency the shipped snapshot does not list; for a listed one it must equal the ISO 4217 figure (stored salaries are whole minor units).',
       }),
     ),
   },

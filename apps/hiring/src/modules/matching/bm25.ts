@@ -3,10 +3,10 @@
 //
 // Texts are read once into term bags (each distinct word as a number, with its count, and the
 // text's length) when a job or profile is prepared, and prepared inputs are kept while they do not
-// change (see ranking/prepared-cache.ts), so a ranking only walks small integer arrays: no text is
-// split, lower-cased or hashed per request. Word numbers come from one vocabulary for the process,
-// capped at MAX_TERMS distinct words; a word first met after the cap counts towards a text's length
-// but can match nothing (in practice the vocabulary of resumes and postings is far smaller).
+// change (see ranking/prepared-cache.ts), so a ranking only walks small numeric arrays: no text is
+// split, lower-cased or looked up per request. A word's number is a 53-bit hash of its characters
+// (two 32-bit FNV-1a variants), the same in every process and for every text, with no vocabulary
+// to grow: two different words share a number with odds of about one in 2^53 per pair.
 //
 // Written here rather than taken from a library because it is small and needs per-set
 // normalisation over a set chosen per request (the candidates an organisation may see). Measured
@@ -18,13 +18,12 @@ import { forEachWord } from './tokenise.js';
 
 const K1 = 1.2;
 const B = 0.75;
-const MAX_TERMS = 2_000_000;
+/** The second hash keeps 21 bits: 32 + 21 = 53, the integers a double holds exactly. */
+const LOW_BITS = 2 ** 21;
 
-const vocabulary = new Map<string, number>();
-
-/** A text's distinct words as vocabulary numbers, ascending, with their counts. */
+/** A text's distinct words as 53-bit numbers, ascending, with their counts. */
 export interface TermBag {
-  terms: Uint32Array;
+  terms: Float64Array;
   counts: Uint16Array;
   /** Words in the text, repeats included. */
   length: number;
@@ -36,24 +35,57 @@ export function termBag(text: string): TermBag {
   let length = 0;
   forEachWord(lower, (start, end) => {
     length += 1;
-    const word = lower.slice(start, end);
-    let term = vocabulary.get(word);
-    if (term === undefined) {
-      if (vocabulary.size >= MAX_TERMS) return;
-      term = vocabulary.size;
-      vocabulary.set(word, term);
+    let high = 0x811c9dc5;
+    let low = 0x01000193;
+    for (let i = start; i < end; i++) {
+      const code = lower.charCodeAt(i);
+      high = Math.imul(high ^ code, 0x01000193);
+      low = Math.imul(low ^ code, 0x5bd1e995);
     }
+    low ^= low >>> 15;
+    const term = (high >>> 0) * LOW_BITS + ((low >>> 0) >>> 11);
     counts.set(term, Math.min(65_535, (counts.get(term) ?? 0) + 1));
   });
-  const terms = Uint32Array.from(counts.keys()).sort();
+  const terms = Float64Array.from(counts.keys()).sort();
   return { terms, counts: Uint16Array.from(terms, (term) => counts.get(term)!), length };
+}
+
+/** The query's words in an open-addressing table: term -> its index among the query's words. */
+class QueryIndex {
+  private readonly keys: Float64Array;
+  private readonly values: Int32Array;
+  private readonly mask: number;
+
+  constructor(terms: Float64Array) {
+    const size = 2 ** Math.ceil(Math.log2(Math.max(16, terms.length * 4)));
+    this.keys = new Float64Array(size);
+    this.values = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    terms.forEach((term, i) => {
+      let slot = this.slot(term);
+      while (this.values[slot]! >= 0) slot = (slot + 1) & this.mask;
+      this.keys[slot] = term;
+      this.values[slot] = i;
+    });
+  }
+
+  private slot(term: number): number {
+    return (term / LOW_BITS) & this.mask;
+  }
+
+  /** The term's index among the query's words, or -1. */
+  find(term: number): number {
+    for (let slot = this.slot(term); ; slot = (slot + 1) & this.mask) {
+      const value = this.values[slot]!;
+      if (value < 0 || this.keys[slot] === term) return value;
+    }
+  }
 }
 
 /** Relevance of each document to the query's distinct words, in document order, each in [0, 1]. */
 export function bm25Relevance(query: TermBag, documents: readonly TermBag[]): Float64Array {
   const n = documents.length;
-  const queryIndex = new Int32Array(vocabulary.size).fill(-1);
-  for (let i = 0; i < query.terms.length; i++) queryIndex[query.terms[i]!] = i;
+  const queryIndex = new QueryIndex(query.terms);
 
   // One pass over the documents' words keeps, per document, the query words it holds and how often
   // (matches[starts[d] .. starts[d + 1]), packed as query index << 16 | count).
@@ -67,7 +99,7 @@ export function bm25Relevance(query: TermBag, documents: readonly TermBag[]): Fl
     totalLength += length;
     starts[d] = used;
     for (let i = 0; i < terms.length; i++) {
-      const q = queryIndex[terms[i]!]!;
+      const q = queryIndex.find(terms[i]!);
       if (q < 0) continue;
       documentFrequency[q]! += 1;
       if (used === matches.length) {

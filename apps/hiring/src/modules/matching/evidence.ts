@@ -10,7 +10,8 @@
 //   claim may go one step above that, never more;
 // - named in undated work: the claim stands, within what the candidate's years allow (unclaimed: 2);
 // - only in learning: at most 2, whatever is claimed;
-// - claimed but never shown in a resume long enough to show it: at most 3.
+// - claimed but never shown in a resume long enough to show it: at most 3 (in one too short to
+//   show anything, at most 4).
 //
 // Every level is also held within the candidate's total years (a year or less allows 2, under three
 // allow 3, under six allow 4), so a long list of fives after two years reads as the claim it is.
@@ -85,7 +86,7 @@ const NUMBER_WORDS: Record<string, number> = {
 const SPAN =
   /\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\+?\s+(years?|months?|weeks?)\b/gi;
 const LEARNING =
-  /\b(boot ?camps?|courses?|tutorials?|hobby|hobbies|personal projects?|side projects?|pet projects?|projects\s*:|student|studies|studying|self-taught|udemy|coursera|youtube|tutor|apprenticeship|b\.?\s?sc|m\.?\s?sc|bachelor'?s?|master'?s degree|degree|diploma|certificat\w*)\b/i;
+  /\b(boot ?camps?|courses?|tutorials?|hobby|hobbies|personal projects?|side projects?|pet projects?|projects\s*:|student|studies|studying|self-taught|tutor|apprenticeship|b\.?\s?sc|m\.?\s?sc|bachelor'?s?|master'?s degree|degree|diploma)\b/i;
 const LIST_LABEL = /\b(?:skills|key skills|keywords|technologies|tech stack|tools|competencies)\s*:/gi;
 const LIST = /^\s*(?:skills|key skills|keywords|technologies|tech stack|tools|competencies)\s*[:\-–]/i;
 const SENIOR = /\b(senior|lead|principal|staff|head of|architect|chief|director|manager)\b/i;
@@ -94,11 +95,14 @@ const SENIOR = /\b(senior|lead|principal|staff|head of|architect|chief|director|
 function rangeYears(text: string, asOfYear: number): number {
   let earliest = Number.POSITIVE_INFINITY;
   let latest = Number.NEGATIVE_INFINITY;
+  // Years past asOfYear have not happened: "2025 to 2060" counts to asOfYear.
   for (const [, from, to] of text.matchAll(RANGE)) {
+    if (Number(from) > asOfYear) continue;
     earliest = Math.min(earliest, Number(from));
-    latest = Math.max(latest, /^\d/.test(to!) ? Number(to) : asOfYear);
+    latest = Math.max(latest, Math.min(asOfYear, /^\d/.test(to!) ? Number(to) : asOfYear));
   }
   for (const [, from] of text.matchAll(SINCE)) {
+    if (Number(from) > asOfYear) continue;
     earliest = Math.min(earliest, Number(from));
     latest = Math.max(latest, asOfYear);
   }
@@ -128,18 +132,22 @@ function entry(text: string, kind: EntryKind, years: number, ranged = false): En
 }
 
 /**
- * One line or paragraph of a resume as entries. A list is one entry, and so is a learning entry
- * (its heading says so: "Java Bootcamp (12 weeks, 2024).", "Hobby projects: ...") and one dated by
- * a range (a range dates the whole CV entry it heads). Otherwise each sentence is an entry of its
+ * One line or paragraph of a resume as entries. A list is one entry, and so is one dated by a
+ * range (a range dates the whole CV entry it heads; learning when its title says so), and a
+ * learning entry (its heading says so: "Java Bootcamp (12 weeks, 2024).", "Hobby projects: ..."). Otherwise each sentence is an entry of its
  * own, since a stated span ("Five years as a recruiter.") dates only its own sentence and a degree
  * named at the end ("MSc in Statistics.") makes only that sentence learning.
  */
 function readEntries(text: string, asOfYear: number): Entry[] {
   if (LIST.test(text)) return [entry(text, 'list', 0)];
+  const years = rangeYears(text, asOfYear);
+  // A dated entry is learning when its title says so ("Java Bootcamp, Code Camp (2024 to 2024)"),
+  // not when the employer's name does ("Staff Engineer, Example Video Tutorials Ltd (2014 to ...)").
+  const title = text.split(/[,(]/, 1)[0]!;
+  if (years > 0)
+    return [LEARNING.test(title) ? entry(text, 'learning', 0) : entry(text, 'dated', years, true)];
   const sentences = text.split(/(?<=[.!?])\s+/);
   if (LEARNING.test(sentences[0]!)) return [entry(text, 'learning', 0)];
-  const years = rangeYears(text, asOfYear);
-  if (years > 0) return [entry(text, 'dated', years, true)];
   return sentences.map((sentence) => {
     if (LEARNING.test(sentence)) return entry(sentence, 'learning', 0);
     const stated = statedYears(sentence);
@@ -163,6 +171,8 @@ export function levelForYears(years: number): SkillLevel {
 const THIN_RESUME_WORDS = 40;
 /** The most a skill claimed but never shown in a resume long enough to show it is worth. */
 const UNSHOWN_CAP: SkillLevel = 3;
+/** A resume too short to show anything cannot confirm a top level either. */
+const THIN_CAP: SkillLevel = 4;
 const LEARNING_CAP: SkillLevel = 2;
 /** A skill the list leaves out and undated work only names ("screened for Kubernetes") is weak evidence. */
 const UNCLAIMED_UNDATED: SkillLevel = 2;
@@ -192,7 +202,7 @@ function judge(
   if (seen?.undated) return { level: min(claimed ?? UNCLAIMED_UNDATED, cap), basis: 'undated' };
   if (seen?.learning)
     return { level: min(claimed ?? LEARNING_CAP, min(LEARNING_CAP, cap)), basis: 'learning' };
-  if (thin) return { level: min(claimed ?? 1, cap), basis: 'thin' };
+  if (thin) return { level: min(claimed ?? 1, min(THIN_CAP, cap)), basis: 'thin' };
   return { level: min(claimed ?? 1, min(UNSHOWN_CAP, cap)), basis: 'unshown' };
 }
 

@@ -176,7 +176,16 @@ export function validateRates(
     const problem = rateProblem(rate);
     if (problem) problems.push({ path, message: problem });
     const given = Object.hasOwn(digitsGiven, code) ? digitsGiven[code] : undefined;
-    const digits = given ?? known.minorDigits.get(code);
+    const shipped = known.minorDigits.get(code);
+    // Stored salaries are whole minor units: changing a known currency's digits would misread them all.
+    if (given !== undefined && shipped !== undefined && given !== shipped) {
+      problems.push({
+        path: `/minorDigits/${code}`,
+        message: `must be ${shipped} or left out: ${code} amounts are already stored in units of ${shipped} decimal places`,
+      });
+      continue;
+    }
+    const digits = given ?? shipped;
     if (digits === undefined) {
       problems.push({
         path: `/minorDigits/${code}`,

@@ -86,10 +86,15 @@ export function scorePair(job: PreparedJob, candidate: PreparedCandidate, rates:
   };
 }
 
+/**
+ * Reasons and skills for one shown pair. `forCandidate` when the candidate ranks jobs: only then
+ * may a reason quote the candidate's desired salary, which employers never see.
+ */
 export function explainPair(
   job: PreparedJob,
   candidate: PreparedCandidate,
   rates: ExchangeRates,
+  forCandidate: boolean,
 ): PairExplanation {
   const matchedSkills: MatchedSkill[] = [];
   const missingSkills: MissingSkill[] = [];
@@ -115,7 +120,7 @@ export function explainPair(
   const years =
     dated === null
       ? `${candidate.years} years of experience`
-      : `${dated} years of dated work with the job's skills`;
+      : `${dated} years of work with the job's skills`;
   const minimum = job.minYears === 0 ? 'no minimum' : String(job.minYears);
   const whereabouts = locationFit(job.location, candidate.location);
   return {
@@ -126,7 +131,7 @@ export function explainPair(
           : `has ${matchedSkills.length} of the job's ${job.skills.length} skills at the levels shown`,
       experience: `${years}; the job asks for ${minimum}`,
       location: whereabouts.reason,
-      salary: salaryFit(job.salary, candidate.salary, rates).reason,
+      salary: salaryFit(job.salary, candidate.salary, rates, forCandidate).reason,
     },
     constraints: whereabouts.constraint ? [whereabouts.constraint] : [],
     matchedSkills,

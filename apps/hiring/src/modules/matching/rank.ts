@@ -131,7 +131,7 @@ export function rankPreparedCandidates(
       candidates.map((candidate) => candidate.text),
     ),
     settings,
-    (i) => explainPair(job, candidates[i]!, rates),
+    (i) => explainPair(job, candidates[i]!, rates, false),
   );
 }
 
@@ -152,7 +152,7 @@ export function rankPreparedJobs(
       jobs.map((job) => job.text),
     ),
     settings,
-    (i) => explainPair(jobs[i]!, candidate, rates),
+    (i) => explainPair(jobs[i]!, candidate, rates, true),
   );
 }
 

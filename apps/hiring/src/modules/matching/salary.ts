@@ -88,11 +88,16 @@ export function salaryScore(
   return 'unknown' in converted ? UNKNOWN : fitOf(job, converted.low);
 }
 
-/** The fit, and one sentence saying why, with every figure a yearly amount in whole major units. */
+/**
+ * The fit, and one sentence saying why, with every figure a yearly amount in whole major units.
+ * The candidate's own figures appear only when `showAsk` (the candidate ranking jobs): employers
+ * never see a desired salary, so theirs says only how the ask stands to the job's public range.
+ */
 export function salaryFit(
   job: YearlyRange | null,
   candidate: YearlyRange | null,
   rates: ExchangeRates,
+  showAsk: boolean,
 ): SalaryFit {
   if (!job && !candidate) return { fit: UNKNOWN, reason: 'cannot tell: neither side states a salary' };
   if (!job) return { fit: UNKNOWN, reason: 'cannot tell: the job states no salary' };
@@ -101,9 +106,21 @@ export function salaryFit(
   if ('unknown' in converted)
     return {
       fit: UNKNOWN,
-      reason: `cannot tell: no exchange rate for ${converted.unknown.join(' or ')} (asks in ${candidate.currency}, the job pays in ${job.currency})`,
+      reason: showAsk
+        ? `cannot tell: no exchange rate for ${converted.unknown.join(' or ')} (asks in ${candidate.currency}, the job pays in ${job.currency})`
+        : `cannot tell: no exchange rate between the candidate's currency and ${job.currency}`,
     };
   const fit = fitOf(job, converted.low);
+  if (!showAsk) {
+    const top = figures({ low: job.high, high: job.high }, job.currency, rates, false);
+    return {
+      fit,
+      reason:
+        fit === 1
+          ? `the candidate's expectation is within the job's top of ${top}`
+          : `the candidate expects more than the job's top of ${top}`,
+    };
+  }
   const asks = `asks ${figures(candidate, candidate.currency, rates, false)} a year`;
   const notes = [
     ...(candidate.interval && candidate.interval !== 'YEAR'

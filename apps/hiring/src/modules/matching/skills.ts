@@ -29,7 +29,7 @@
 // Strict supersets count (TypeScript shows JavaScript, Objective-C shows C); siblings do not (Kotlin
 // is not Java, C++ is not C, Docker is not DevOps). "C/C++" is a skill that C and C++ both show.
 import table from './skill-aliases.json' with { type: 'json' };
-import { forEachWord, tokenise, words } from './tokenise.js';
+import { forEachWord, tokenise } from './tokenise.js';
 
 /**
  * Whether an alias counts when met in free text: always, only with a capital first letter ("Swift"),
@@ -260,18 +260,22 @@ const CLAUSE_BREAK = /[,;:!?()[\]{}"|\n]|\.(?=\s|$)/;
 const JOINERS = new Set(['and', 'or']);
 const JOINING_MARKS = /^\s*[/&]\s*$/;
 
-/** Whether only "/" or "&" stands between word i - 1 and word i of a clause (rarely asked: rescans). */
-function joinedByMark(clause: string, i: number): boolean {
-  let word = 0;
-  let previousEnd = 0;
-  let joined = false;
+/** A clause's words in their original case, with where each starts and ends. */
+function clauseWords(clause: string) {
+  const original: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
   forEachWord(clause, (start, end) => {
-    if (word === i) joined = JOINING_MARKS.test(clause.slice(previousEnd, start));
-    previousEnd = end;
-    word += 1;
+    original.push(clause.slice(start, end));
+    starts.push(start);
+    ends.push(end);
   });
-  return joined;
+  return { original, starts, ends };
 }
+
+/** Whether only "/" or "&" stands between word i - 1 and word i of the clause. */
+const joinedByMark = (clause: string, starts: number[], ends: number[], i: number) =>
+  i > 0 && JOINING_MARKS.test(clause.slice(ends[i - 1], starts[i]));
 
 /**
  * Adds to `found` the skills in one clause, longest alias first, each alias's words consumed.
@@ -279,7 +283,7 @@ function joinedByMark(clause: string, i: number): boolean {
  * with the same leading words ("Cortex-M4 and M7" is also Cortex-M7).
  */
 function matchClause(clause: string, found: Set<string>): void {
-  const original = words(clause);
+  const { original, starts, ends } = clauseWords(clause);
   const lower = original.map((word) => word.toLowerCase());
   let start = 0;
   while (start < lower.length) {
@@ -300,7 +304,7 @@ function matchClause(clause: string, found: Set<string>): void {
     if (match !== null) found.add(match);
     while (siblings !== null && matchEnd < lower.length) {
       const joined = JOINERS.has(lower[matchEnd]!) ? matchEnd + 1 : matchEnd;
-      if (joined === matchEnd && !joinedByMark(clause, matchEnd)) break;
+      if (joined === matchEnd && !joinedByMark(clause, starts, ends, matchEnd)) break;
       const sibling = joined < lower.length ? siblings.get(dotless(lower[joined]!)) : undefined;
       if (sibling?.skill == null || !counts(sibling, original[start]!)) break;
       found.add(sibling.skill);

@@ -55,14 +55,23 @@ function placeFromWords(phrase: string, hint: string | undefined): ResolvedPlace
   return null;
 }
 
+/** No resume states more moves than this; the rest of a text repeating move phrases is not read. */
+const MAX_PHRASES = 20;
+
 /** Places a resume says the person is moving to, resolved; unknown names are left out. */
 export function findStatedMoves(text: string): ResolvedPlace[] {
   if (typeof text !== 'string' || text === '') return [];
   const found = new Map<string, ResolvedPlace>();
+  // Windows around nearby hints overlap: each phrase (by where it starts) is read once.
+  const read = new Set<number>();
   try {
     for (const hint of text.matchAll(MOVE_HINT)) {
-      const window = text.slice(Math.max(0, hint.index - 24), hint.index + 240);
+      if (read.size >= MAX_PHRASES) break;
+      const offset = Math.max(0, hint.index - 24);
+      const window = text.slice(offset, hint.index + 240);
       for (const match of window.matchAll(MOVE_PHRASE)) {
+        if (read.has(offset + match.index) || read.size >= MAX_PHRASES) continue;
+        read.add(offset + match.index);
         const from = match.index + match[0].length;
         const place = PLACE_AHEAD.exec(window.slice(from, from + 160));
         const resolved = place ? placeFromWords(place[1]!, place[2]) : null;

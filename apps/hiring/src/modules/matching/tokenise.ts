@@ -53,7 +53,7 @@ export function countWords(text: string): number {
 }
 
 /** Words in their original case, for checks that care about capitals. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   const found: string[] = [];
   forEachWord(text, (start, end) => found.push(text.slice(start, end)));
   return found;

@@ -97,9 +97,9 @@ const exampleExplained = {
   components: { skills: 0.9167, experience: 1, location: 1, salary: 1, text: 0.4512 },
   explanations: {
     skills: "has 3 of the job's 4 skills at the levels shown",
-    experience: "8 years of dated work with the job's skills; the job asks for 5",
-    location: 'lives in Freising, 33 km from Munich: within commuting distance',
-    salary: "asks 70,000-80,000 EUR a year, within the job's 75,000-95,000 EUR",
+    experience: "8 years of work with the job's skills; the job asks for 5",
+    location: 'lives in Freising, 32 km from Munich: within commuting distance',
+    salary: "the candidate's expectation is within the job's top of 95,000 EUR",
     text: 'BM25 text relevance against the best of the 214 ranked',
   },
   constraints: [],

@@ -10,7 +10,7 @@ import { AppError, type Clock, type Database } from '@app/platform';
 import { type Selectable, sql } from 'kysely';
 import { type HiringTables, hiringDb } from '../../db.js';
 import type { ApplicationService, LiveApplicant } from '../applications/service.js';
-import type { ApplicantProfile, Profile } from '../candidates/schemas.js';
+import type { Profile } from '../candidates/schemas.js';
 import type { CandidateService } from '../candidates/service.js';
 import type { ExchangeRateService } from '../exchange-rates/service.js';
 import {
@@ -95,9 +95,13 @@ function contactsFor(jobId: string, applicants: LiveApplicant[]): Map<string, Li
   return contacts;
 }
 
-/** How many prepared profiles and jobs each instance keeps (about 5 KB each; docs/benchmarks.md). */
-const CANDIDATE_CACHE = 20_000;
-const JOB_CACHE = 10_000;
+/**
+ * How many prepared profiles and jobs each instance keeps at least (about 6.4 KiB a profile;
+ * docs/benchmarks.md). A cache grows to the largest pool ranked, up to the ceiling, so a pool
+ * bigger than the floor is not prepared again on every ranking.
+ */
+const CANDIDATE_CACHE = { floor: 20_000, ceiling: 100_000 };
+const JOB_CACHE = { floor: JOB_POOL, ceiling: JOB_POOL };
 
 export function createRankingService(
   db: Database,
@@ -153,14 +157,19 @@ export function createRankingService(
       const contacts = contactsFor(jobId, applicants);
       return {
         total: ranked.total,
-        results: ranked.results.map((result) => {
+        // A profile deleted since the pool was read is left out rather than answered half.
+        results: ranked.results.flatMap((result) => {
+          const profile = profiles.get(result.id);
+          if (!profile) return [];
           const contact = contacts.get(result.id);
-          return {
-            ...result,
-            profile: profiles.get(result.id) as ApplicantProfile,
-            email: contact?.email ?? null,
-            applicationId: contact?.jobId === jobId ? contact.applicationId : null,
-          };
+          return [
+            {
+              ...result,
+              profile,
+              email: contact?.email ?? null,
+              applicationId: contact?.jobId === jobId ? contact.applicationId : null,
+            },
+          ];
         }),
       };
     },
@@ -204,9 +213,10 @@ export function createRankingService(
       const listed = new Map(rows.map((row) => [row.id, row]));
       return {
         total: ranked.total,
-        results: ranked.results.map((result) => {
-          const job = listed.get(result.id) as Pick<JobRow, 'title' | 'company'>;
-          return { ...result, title: job.title, company: job.company };
+        // A job deleted since the pool was read is left out rather than answered half.
+        results: ranked.results.flatMap((result) => {
+          const job = listed.get(result.id);
+          return job ? [{ ...result, title: job.title, company: job.company }] : [];
         }),
       };
     },
