@@ -2,7 +2,7 @@
 // documents. The body is shape-checked here (types, sizes); the rules that need the clock or the
 // shipped table (a date not in the future, EUR exactly 1, codes, bounds, minor digits for unknown
 // currencies) are the engine's validateRates, so they hold for every caller, not only HTTP.
-import Type, { type Static } from 'typebox';
+import Type from 'typebox';
 import { MAX_MINOR_DIGITS } from '../matching/exchange-rates.js';
 
 const Day = (description: string) => Type.String({ format: 'date', description });
@@ -81,4 +81,3 @@ export const ReplaceRatesBody = Type.Object(
     ],
   },
 );
-type ReplaceRatesInput = Static<typeof ReplaceRatesBody>;
