@@ -2,34 +2,15 @@
 // salary range checked), and other modules load the profiles an employer is allowed to see: those
 // of candidates who applied to the organisation (the caller names them: the applications service
 // knows who applied), or who opted into discovery. Never reads another module's tables. The
-// countries a candidate may work in must be real ISO 3166-1 countries (as matching's place codes
-// know them): a region code would hide which countries the candidate actually means.
+// countries a candidate may work in are checked in jobs/place-codes.ts.
 import { AppError, type Clock, type Database } from '@app/platform';
 import { type Selectable, sql } from 'kysely';
 import { type HiringTables, hiringDb } from '../../db.js';
-import { normalisePlaceCodes, type PlaceCodeRule } from '../jobs/service.js';
+import { countryCodes } from '../jobs/place-codes.js';
 import { normaliseSkillName } from '../jobs/text.js';
-import { remoteRegionCountries } from '../matching/countries.js';
 import type { ApplicantProfile, Profile, ProfileInput } from './schemas.js';
 
 type CandidateRow = Selectable<HiringTables['hiring_candidates']>;
-
-/** A country is a code the place table expands to itself alone; a region expands to its members. */
-const workAuthorisationRule: PlaceCodeRule = {
-  code: 'country_code_unknown',
-  detail: 'workAuthorisation names a code that is not an ISO 3166-1 alpha-2 country.',
-  refuse(code) {
-    const countries = remoteRegionCountries(code);
-    if (countries === null) return `unknown country code "${code}" (use ISO 3166-1 alpha-2)`;
-    if (countries.length === 1 && countries[0] !== code) {
-      return `"${code}" is not an ISO 3166-1 alpha-2 code: use ${countries[0]}`;
-    }
-    if (countries.length !== 1) {
-      return `"${code}" is a region, not a country: list the countries you may work in`;
-    }
-    return null;
-  },
-};
 
 function toProfile(row: CandidateRow): Profile {
   return {
@@ -96,11 +77,7 @@ export function createCandidateService(db: Database, clock: Clock) {
           fields: [{ path: '/body/desiredSalary/min', message: 'must be <= desiredSalary.max' }],
         });
       }
-      const workAuthorisation = normalisePlaceCodes(
-        input.workAuthorisation ?? [],
-        '/body/workAuthorisation',
-        workAuthorisationRule,
-      );
+      const workAuthorisation = countryCodes(input.workAuthorisation ?? [], '/body/workAuthorisation');
       // One entry per skill: the highest level given wins.
       const skills = new Map<string, 1 | 2 | 3 | 4 | 5>();
       for (const skill of input.skills) {

@@ -3,13 +3,11 @@
 // cannot both take the last slot) and closing gives it back only when the job held one. A job whose
 // validThrough has passed reads as closed at once (page, listing, candidate actions) and the
 // scheduled sweep (`closeExpired`) closes it for good. Anyone may read published and closed jobs;
-// drafts are visible to the organisation's members only. Where a remote job may be done from
-// (remoteRegions) is checked against the place codes matching knows, so matching never meets a
-// code it cannot expand.
-import { AppError, type Clock, type Database, type FieldProblem, withTransaction } from '@app/platform';
+// drafts are visible to the organisation's members only. remoteRegions is checked in place-codes.ts.
+import { AppError, type Clock, type Database, withTransaction } from '@app/platform';
 import { type HiringSchema, hiringDb } from '../../db.js';
-import { remoteRegionCountries } from '../matching/countries.js';
 import type { OrganisationService } from '../organisations/service.js';
+import { remoteRegionCodes } from './place-codes.js';
 import {
   createJobRepository,
   decodeCursor,
@@ -33,43 +31,6 @@ export interface JobLookup {
 
 const notFound = () => new AppError({ kind: 'not_found', code: 'job_not_found', detail: 'No such job.' });
 const closedJob = (detail: string) => new AppError({ kind: 'conflict', code: 'job_closed', detail });
-
-/** How a list of place codes is checked: the 400's stable code and detail, and the test per code. */
-export interface PlaceCodeRule {
-  code: string;
-  detail: string;
-  /** Why the (upper-cased) code is refused, or null when it is accepted. */
-  refuse(code: string): string | null;
-}
-
-/**
- * Place codes as stored: upper-cased, the first of duplicates kept, in the order given. Every
- * refused code is named by its index in the request (`${path}/${index}`), in one 400, and nothing
- * is stored. Shared with candidate profiles (workAuthorisation).
- */
-export function normalisePlaceCodes(codes: readonly string[], path: string, rule: PlaceCodeRule): string[] {
-  const kept = new Set<string>();
-  const problems: FieldProblem[] = [];
-  codes.forEach((given, index) => {
-    const code = given.toUpperCase();
-    const problem = rule.refuse(code);
-    if (problem === null) kept.add(code);
-    else problems.push({ path: `${path}/${index}`, message: problem });
-  });
-  if (problems.length > 0) {
-    throw new AppError({ kind: 'invalid_input', code: rule.code, detail: rule.detail, fields: problems });
-  }
-  return [...kept];
-}
-
-const remoteRegionRule: PlaceCodeRule = {
-  code: 'remote_region_unknown',
-  detail: 'remoteRegions names a code that is neither an ISO 3166-1 alpha-2 country nor a known region.',
-  refuse: (code) =>
-    remoteRegionCountries(code) === null
-      ? `unknown country or region code "${code}" (use ISO 3166-1 alpha-2, or a region such as EU)`
-      : null,
-};
 
 function editableColumns(input: UpdateJobInput) {
   return {
@@ -102,7 +63,7 @@ function editableColumns(input: UpdateJobInput) {
       valid_through: input.validThrough === null ? null : new Date(input.validThrough),
     }),
     ...(input.remoteRegions !== undefined && {
-      remote_regions: normalisePlaceCodes(input.remoteRegions, '/body/remoteRegions', remoteRegionRule),
+      remote_regions: remoteRegionCodes(input.remoteRegions, '/body/remoteRegions'),
     }),
     ...(input.commuteRadiusKm !== undefined && { commute_radius_km: input.commuteRadiusKm }),
   };

@@ -26,7 +26,7 @@
 import { authorisedIn, isCountryCode, remoteRegionCountries } from './countries.js';
 import { distanceKm, type ResolvedPlace, resolvePlace } from './places.js';
 import { findStatedMoves } from './stated-moves.js';
-import type { ConstraintFailure, MatchCandidate, MatchJob, Place } from './types.js';
+import type { ConstraintFailure, MatchCandidate, MatchJob } from './types.js';
 
 type Workplace = 'on_site' | 'hybrid' | 'remote';
 type Preference = MatchCandidate['remotePreference'];
@@ -53,14 +53,9 @@ const PREFERENCE: Record<Preference, Record<Workplace, number>> = {
 
 const WORKPLACE_WORDS: Record<Workplace, string> = { remote: 'remote', hybrid: 'hybrid', on_site: 'on-site' };
 
-type PreparedPlace = ResolvedPlace;
-
-/** Resolves a place once, for a job or a candidate. */
-const preparePlace = (place: Place): PreparedPlace => resolvePlace(place);
-
 export interface JobLocation {
   workplaceType: Workplace | null;
-  place: PreparedPlace;
+  place: ResolvedPlace;
   /** Countries a remote job may be done from, expanded from remoteRegions; empty = anywhere. */
   remoteCountries: readonly string[];
   /** The valid region codes as given ("EU"), for explanations; optional. */
@@ -70,11 +65,11 @@ export interface JobLocation {
 
 export interface CandidateLocation {
   preference: Preference;
-  place: PreparedPlace;
+  place: ResolvedPlace;
   /** ISO alpha-2 codes, upper case; empty = not stated. */
   workAuthorisation: readonly string[];
   willingToRelocate: boolean | null;
-  statedMoves: readonly PreparedPlace[];
+  statedMoves: readonly ResolvedPlace[];
 }
 
 interface LocationFit {
@@ -110,7 +105,7 @@ export function jobLocation(job: MatchJob): JobLocation {
   const radius = job.commuteRadiusKm;
   return {
     workplaceType: WORKPLACES.has(job.workplaceType) ? job.workplaceType : null,
-    place: preparePlace(job.location),
+    place: resolvePlace(job.location),
     remoteCountries: [...countries],
     remoteRegions: regions,
     commuteRadiusKm:
@@ -128,7 +123,7 @@ export function candidateLocation(candidate: MatchCandidate): CandidateLocation 
   const relocate = candidate.willingToRelocate;
   return {
     preference: PREFERENCES.has(candidate.remotePreference) ? candidate.remotePreference : 'any',
-    place: preparePlace(candidate.location),
+    place: resolvePlace(candidate.location),
     workAuthorisation: [...authorisation],
     willingToRelocate: typeof relocate === 'boolean' ? relocate : null,
     statedMoves: findStatedMoves(`${candidate.headline ?? ''}\n${candidate.resumeText ?? ''}`),
@@ -136,7 +131,7 @@ export function candidateLocation(candidate: MatchCandidate): CandidateLocation 
 }
 
 const clamp = (fit: number) => (Number.isFinite(fit) ? Math.min(1, Math.max(0, fit)) : UNKNOWN);
-const blank = (place: PreparedPlace) =>
+const blank = (place: ResolvedPlace) =>
   place.city === null && place.region === null && place.country === null;
 const known = (value: string | null, other: string | null) => value !== null && other !== null;
 
@@ -144,7 +139,7 @@ const known = (value: string | null, other: string | null) => value !== null && 
  * Nearness by names when coordinates are missing: 1 when the candidate is where the job is, as
  * precisely as the job says; less for only the same region or country; 0 when a known part differs.
  */
-function byNames(job: PreparedPlace, candidate: PreparedPlace): number {
+function byNames(job: ResolvedPlace, candidate: ResolvedPlace): number {
   if (blank(job) || blank(candidate)) return UNKNOWN;
   if (known(job.country, candidate.country) && job.country !== candidate.country) return 0;
   const regionDiffers = known(job.region, candidate.region) && job.region !== candidate.region;
@@ -156,13 +151,13 @@ function byNames(job: PreparedPlace, candidate: PreparedPlace): number {
 }
 
 /** Whether a stated move lands within commuting distance of the job (or, without coordinates, at it). */
-function movesNear(job: JobLocation, move: PreparedPlace): boolean {
+function movesNear(job: JobLocation, move: ResolvedPlace): boolean {
   const km = distanceKm(job.place, move);
   return km !== null ? km <= job.commuteRadiusKm : byNames(job.place, move) === 1;
 }
 
 const km = (distance: number) => `${Math.round(distance)} km`;
-const where = (place: PreparedPlace) => place.name || place.label;
+const where = (place: ResolvedPlace) => place.name || place.label;
 
 function preferenceNote(preference: Preference, workplace: Workplace): string {
   return PREFERENCE[preference][workplace] < 1
