@@ -36,5 +36,6 @@ export { buildApp } from './runtime/build-app.js';
 export { type OperatorApp, runOperatorCli } from './runtime/operator-cli.js';
 export { platformMigrations } from './runtime/platform-migrations.js';
 export { type MainOptions, type RunningApp, runMain, startApp } from './runtime/start-app.js';
+export * from './storage/index.js';
 export { type Clock, systemClock } from './time/clock.js';
 export * from './webhooks/index.js';

@@ -6,6 +6,7 @@ export type {
   LoadSheddingSettings,
   PlatformConfig,
   RateLimitSettings,
+  StorageSettings,
   TrustProxy,
 } from './load.js';
 export { ConfigError, loadConfig } from './load.js';

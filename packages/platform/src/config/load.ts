@@ -42,6 +42,7 @@ export interface PlatformConfig {
   auth: AuthSettings;
   rateLimit: RateLimitSettings;
   loadShedding: LoadSheddingSettings;
+  storage: StorageSettings;
   /** Things an operator should know but that do not stop the start (logged once the logger exists). */
   warnings: string[];
 }
@@ -85,6 +86,23 @@ export interface LoadSheddingSettings {
   maxRssBytes: number;
   retryAfterSeconds: number;
 }
+
+/** Where the BlobStore keeps files: an S3-compatible bucket, or (s3 undefined) the data directory. */
+export interface StorageSettings {
+  s3:
+    | {
+        bucket: string;
+        region: string;
+        endpoint: string | undefined;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+        forcePathStyle: boolean;
+      }
+    | undefined;
+}
+
+/** Optional secrets the platform itself reads, whatever the app. */
+const PLATFORM_OPTIONAL_SECRETS = ['STORAGE_S3_SECRET'] as const;
 
 export interface LoadConfigOptions {
   appName: string;
@@ -186,10 +204,11 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
     prefix,
     values,
     dataDir,
-    options.optionalSecrets ?? [],
+    [...PLATFORM_OPTIONAL_SECRETS, ...(options.optionalSecrets ?? [])],
     problems,
     warnings,
   );
+  const storage = parseStorage(values, secrets.STORAGE_S3_SECRET, problems);
   const settings: Record<string, string> = {};
   for (const name of options.optionalSettings ?? []) {
     const value = readRaw(env, prefix, name);
@@ -253,7 +272,40 @@ export function loadConfig(options: LoadConfigOptions): PlatformConfig {
       maxRssBytes: values.PRESSURE_MAX_RSS_BYTES,
       retryAfterSeconds: values.PRESSURE_RETRY_AFTER_SECONDS,
     },
+    storage,
     warnings,
+  };
+}
+
+function parseStorage(values: Env, secretAccessKey: string | undefined, problems: string[]): StorageSettings {
+  const bucket = values.STORAGE_S3_BUCKET;
+  const accessKeyId = values.STORAGE_S3_ACCESS_KEY_ID;
+  if (!bucket) {
+    const stray = [
+      values.STORAGE_S3_ENDPOINT && 'STORAGE_S3_ENDPOINT',
+      accessKeyId && 'STORAGE_S3_ACCESS_KEY_ID',
+      secretAccessKey && 'STORAGE_S3_SECRET',
+    ].filter(Boolean);
+    if (stray.length > 0) {
+      problems.push(`${stray.join(', ')} set without STORAGE_S3_BUCKET: files would silently stay on disk`);
+    }
+    return { s3: undefined };
+  }
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    problems.push('STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET go together: set both, or neither');
+  }
+  if (values.STORAGE_S3_ENDPOINT && !URL.canParse(values.STORAGE_S3_ENDPOINT)) {
+    problems.push(`STORAGE_S3_ENDPOINT ${JSON.stringify(values.STORAGE_S3_ENDPOINT)} is not a URL`);
+  }
+  return {
+    s3: {
+      bucket,
+      region: values.STORAGE_S3_REGION,
+      endpoint: values.STORAGE_S3_ENDPOINT,
+      accessKeyId,
+      secretAccessKey,
+      forcePathStyle: values.STORAGE_S3_FORCE_PATH_STYLE,
+    },
   };
 }
 

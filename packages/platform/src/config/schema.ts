@@ -62,6 +62,17 @@ export const EnvSchema = Type.Object({
   PRESSURE_MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 }),
   PRESSURE_MAX_RSS_BYTES: Type.Integer({ minimum: 0, default: 0 }),
   PRESSURE_RETRY_AFTER_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
+  // File storage (storage/): an S3-compatible bucket when STORAGE_S3_BUCKET is set, else files
+  // under <DATA_DIR>/<app>/blobs. The secret key is the optional secret STORAGE_S3_SECRET; without
+  // keys the AWS SDK's default credential chain applies (environment, instance or task role).
+  STORAGE_S3_BUCKET: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  // 'auto' for Cloudflare R2.
+  STORAGE_S3_REGION: Type.String({ pattern: '^[a-z0-9-]{1,40}$', default: 'us-east-1' }),
+  // For S3-compatible services (R2, MinIO): e.g. https://<account>.r2.cloudflarestorage.com.
+  STORAGE_S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$' })),
+  STORAGE_S3_ACCESS_KEY_ID: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,128}$' })),
+  // Bucket in the path (https://endpoint/bucket/key), as MinIO and local servers need.
+  STORAGE_S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
 });
 
 export type Env = Static<typeof EnvSchema>;
