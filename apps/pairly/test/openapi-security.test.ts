@@ -11,5 +11,6 @@ describeDocumentedSecurity({
     'POST /auth/refresh',
     'GET /health',
     'GET /ready',
+    'GET /media/{id}/content',
   ],
 });

@@ -1,0 +1,363 @@
+// Owns uploaded media (post attachments, avatars, banners): storing an upload, its owner's list and
+// delete, serving its bytes through signed URLs, and what other modules ask of it (whether ids are
+// the caller's own media, signed URLs, descriptions and locked-view placeholders).
+// An upload is streamed to a temporary file with the largest kind's cap, its type sniffed from the
+// bytes (the client's Content-Type is never trusted), then held to its kind's own cap; an image is
+// re-encoded without its metadata (no EXIF or location, no trailing polyglot bytes) and given a
+// blurred preview, video and audio are kept as received. The blob is written first and the row,
+// under a per-owner lock that checks the daily quota, last: a refusal at any step removes what the
+// steps before it stored, and the temporary file is always removed.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { type BlobStore, type MediaKind, parseByteRange, receiveUpload, sanitizeImage } from '@app/platform';
+import { sql } from 'kysely';
+import type { PairlyBaseContext } from '../context.js';
+import { nextUtcMidnight } from '../gifts/fraud.js';
+import { cursorFrom, pageOf } from '../safety/paging.js';
+import {
+  mediaNotFound,
+  mediaNotFoundOrNotYours,
+  mediaUrlInvalid,
+  uploadEmpty,
+  uploadQuotaExceeded,
+  uploadTooLarge,
+} from './errors.js';
+import { mediaOptions, streamCap } from './options.js';
+import { createUrlSigner } from './signing.js';
+import { type MediaRow, mediaDb } from './tables.js';
+
+/** `config` gives ENCRYPTION_KEY (the URL signing key is derived from it) and the data directory (upload temp files). */
+export type MediaDeps = Pick<PairlyBaseContext, 'db' | 'clock' | 'logger' | 'config' | 'options'> & {
+  blobs: BlobStore;
+};
+
+/** One stored object, as other modules get it from `ownedBy`. */
+export interface MediaObject {
+  id: string;
+  ownerId: string;
+  kind: MediaKind;
+  contentType: string;
+  byteSize: number;
+  width: number | null;
+  height: number | null;
+  createdAt: Date;
+}
+
+/** What a viewer with access sees of an object. */
+export interface MediaView {
+  id: string;
+  kind: MediaKind;
+  contentType: string;
+  width: number | null;
+  height: number | null;
+  /** A signed path (no host), valid for the configured TTL. */
+  url: string;
+}
+
+/** What a viewer without access sees: never the id, URL or key. */
+export interface MediaPlaceholder {
+  kind: MediaKind;
+  /** A tiny blurred image as a data: URL (images only). */
+  preview: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+/** What the owner sees of their upload. */
+export interface MediaUpload extends MediaView {
+  byteSize: number;
+  createdAt: string;
+}
+
+/** The bytes of a signed download, whole or the asked range. */
+export type MediaContent =
+  | {
+      satisfiable: true;
+      body: Readable;
+      contentType: string;
+      size: number;
+      range: { start: number; end: number } | null;
+      /** Seconds the URL stays valid, for Cache-Control. */
+      maxAge: number;
+    }
+  | { satisfiable: false; size: number };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const startOfUtcDay = (now: Date) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+/** The given ids' rows in the given order (unknown, deleted and malformed ids left out). */
+function inOrder(rows: MediaRow[], ids: readonly string[]): MediaRow[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
+}
+
+export function createMedia(deps: MediaDeps) {
+  const { blobs, clock, logger } = deps;
+  const db = mediaDb(deps.db);
+  const options = mediaOptions(deps.options.media);
+  const signer = createUrlSigner(deps.config.secrets.encryption, options.urlTtlSeconds);
+  const tempDir = join(deps.config.dataDir, 'uploads');
+
+  const signedUrl = (mediaId: string) => signer.sign(mediaId, clock.now());
+  const toView = (row: MediaRow): MediaView => ({
+    id: row.id,
+    kind: row.kind,
+    contentType: row.content_type,
+    width: row.width,
+    height: row.height,
+    url: signedUrl(row.id),
+  });
+  const toUpload = (row: MediaRow): MediaUpload => ({
+    ...toView(row),
+    byteSize: row.byte_size,
+    createdAt: row.created_at.toISOString(),
+  });
+
+  async function liveRows(ids: readonly string[]): Promise<MediaRow[]> {
+    const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    if (wanted.length === 0) return [];
+    const rows = await db
+      .selectFrom('media_objects')
+      .selectAll()
+      .where('id', 'in', wanted)
+      .where('deleted_at', 'is', null)
+      .execute();
+    return inOrder(rows, ids);
+  }
+
+  /** Refuses (429) when the owner's uploads today, plus `adding` more bytes in one more upload, pass the quota. */
+  async function checkQuota(
+    query: Pick<typeof db, 'selectFrom'>,
+    ownerId: string,
+    adding: number,
+  ): Promise<void> {
+    const now = clock.now();
+    const usage = await query
+      .selectFrom('media_objects')
+      .select((eb) => [eb.fn.countAll<number>().as('uploads'), eb.fn.sum<number>('byte_size').as('bytes')])
+      .where('owner_id', '=', ownerId)
+      .where('created_at', '>=', startOfUtcDay(now))
+      .executeTakeFirstOrThrow();
+    const uploads = Number(usage.uploads) + 1;
+    const bytes = Number(usage.bytes ?? 0) + adding;
+    if (uploads > options.dailyUploads || bytes > options.dailyUploadBytes) {
+      throw uploadQuotaExceeded(nextUtcMidnight(now), now);
+    }
+  }
+
+  async function store(
+    ownerId: string,
+    id: string,
+    kind: MediaKind,
+    stored: {
+      body: Readable | Buffer;
+      contentType: string;
+      byteSize: number;
+      width: number | null;
+      height: number | null;
+      preview: string | null;
+    },
+  ): Promise<MediaRow> {
+    const blobKey = `media/${id}`;
+    await blobs.put(blobKey, stored.body, { contentType: stored.contentType, byteSize: stored.byteSize });
+    try {
+      return await db.transaction().execute(async (trx) => {
+        // One upload at a time per owner from here to commit, so two cannot both fit the last of a quota.
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`media:${ownerId}`}, 0))`.execute(trx);
+        await checkQuota(trx, ownerId, stored.byteSize);
+        return trx
+          .insertInto('media_objects')
+          .values({
+            id,
+            owner_id: ownerId,
+            kind,
+            content_type: stored.contentType,
+            byte_size: stored.byteSize,
+            width: stored.width,
+            height: stored.height,
+            blob_key: blobKey,
+            preview: stored.preview,
+            created_at: clock.now(),
+            deleted_at: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      });
+    } catch (error) {
+      await blobs.delete(blobKey).catch((cause: unknown) => {
+        logger.error(
+          { event: 'media_blob_orphaned', mediaId: id, err: cause },
+          'could not remove a refused upload',
+        );
+      });
+      throw error;
+    }
+  }
+
+  return {
+    options,
+    signedUrl,
+
+    /**
+     * Stores an upload of `ownerId` read from `body`; `declaredBytes` (the Content-Length, when sent)
+     * lets an upload too large for any kind be refused before a byte is read.
+     */
+    async upload(ownerId: string, body: Readable | undefined, declaredBytes?: number): Promise<MediaUpload> {
+      const cap = streamCap(options);
+      if (declaredBytes !== undefined && declaredBytes > cap) throw uploadTooLarge(null, cap);
+      if (body === undefined || declaredBytes === 0) throw uploadEmpty();
+      await checkQuota(db, ownerId, 1);
+      const received = await receiveUpload(body, { maxBytes: cap, tempDir });
+      try {
+        const { kind } = received.media;
+        if (received.byteSize > options.maxBytes[kind]) throw uploadTooLarge(kind, options.maxBytes[kind]);
+        const id = randomUUID();
+        if (kind === 'image') {
+          const clean = await sanitizeImage(received.path, received.media);
+          return toUpload(
+            await store(ownerId, id, kind, {
+              body: clean.bytes,
+              contentType: clean.contentType,
+              byteSize: clean.bytes.length,
+              width: clean.width,
+              height: clean.height,
+              preview: clean.preview,
+            }),
+          );
+        }
+        return toUpload(
+          await store(ownerId, id, kind, {
+            body: createReadStream(received.path),
+            contentType: received.media.contentType,
+            byteSize: received.byteSize,
+            width: null,
+            height: null,
+            preview: null,
+          }),
+        );
+      } finally {
+        await rm(received.path, { force: true });
+      }
+    },
+
+    /** The owner's undeleted uploads, newest first, with a cursor. */
+    async list(ownerId: string, query: { cursor?: string; limit?: number }) {
+      const limit = query.limit ?? 20;
+      const after = cursorFrom(query.cursor);
+      let select = db
+        .selectFrom('media_objects')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('deleted_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
+      if (after) {
+        select = select.where((eb) =>
+          eb.or([
+            eb('created_at', '<', after.createdAt),
+            eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+          ]),
+        );
+      }
+      return pageOf(await select.execute(), limit, toUpload, (row) => ({
+        createdAt: row.created_at,
+        id: row.id,
+      }));
+    },
+
+    /**
+     * Deletes the owner's object: the row is kept (deleted_at) and the blob removed, in one step (a
+     * blob store failure leaves the object as it was). Anyone else's id is a 404.
+     */
+    async remove(ownerId: string, mediaId: string): Promise<void> {
+      if (!UUID.test(mediaId)) throw mediaNotFound();
+      await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('media_objects')
+          .set({ deleted_at: clock.now() })
+          .where('id', '=', mediaId)
+          .where('owner_id', '=', ownerId)
+          .where('deleted_at', 'is', null)
+          .returning('blob_key')
+          .executeTakeFirst();
+        if (!row) throw mediaNotFound();
+        await blobs.delete(row.blob_key);
+      });
+    },
+
+    /** The bytes a signed URL names (403 when the signature is not ours or expired, 404 when deleted). */
+    async content(
+      mediaId: string,
+      signature: { expires: number; signature: string },
+      rangeHeader: string | undefined,
+    ): Promise<MediaContent> {
+      const maxAge = signer.remaining(mediaId, signature.expires, signature.signature, clock.now());
+      if (maxAge === null) throw mediaUrlInvalid();
+      const [row] = await liveRows([mediaId]);
+      if (!row) throw mediaNotFound();
+      const range = parseByteRange(rangeHeader, row.byte_size);
+      if (range === 'unsatisfiable') return { satisfiable: false, size: row.byte_size };
+      const blob = await blobs.get(row.blob_key, range ?? undefined);
+      if (!blob) {
+        logger.error({ event: 'media_blob_missing', mediaId }, 'a live media object has no blob');
+        throw mediaNotFound();
+      }
+      return {
+        satisfiable: true,
+        body: blob.body,
+        contentType: row.content_type,
+        size: row.byte_size,
+        range,
+        maxAge,
+      };
+    },
+
+    /**
+     * Every id as an undeleted object of `ownerId` (of one of `kinds`, when given), in the given
+     * order; otherwise a 400 `media_not_found_or_not_yours` naming `path` (the caller's field).
+     */
+    async ownedBy(
+      ownerId: string,
+      ids: readonly string[],
+      kinds?: readonly MediaKind[],
+      path = '/body/mediaIds',
+    ): Promise<MediaObject[]> {
+      const rows = await liveRows(ids);
+      const fits = (row: MediaRow) => row.owner_id === ownerId && (!kinds || kinds.includes(row.kind));
+      if (rows.length !== ids.length || !rows.every(fits)) throw mediaNotFoundOrNotYours(path);
+      return rows.map((row) => ({
+        id: row.id,
+        ownerId: row.owner_id,
+        kind: row.kind,
+        contentType: row.content_type,
+        byteSize: row.byte_size,
+        width: row.width,
+        height: row.height,
+        createdAt: row.created_at,
+      }));
+    },
+
+    /** Views (with signed URLs) of the given undeleted objects, in the given order; others left out. */
+    async describe(ids: readonly string[]): Promise<MediaView[]> {
+      return (await liveRows(ids)).map(toView);
+    },
+
+    /** Placeholders of the given undeleted objects, in the given order, for viewers without access. */
+    async placeholders(ids: readonly string[]): Promise<MediaPlaceholder[]> {
+      return (await liveRows(ids)).map((row) => ({
+        kind: row.kind,
+        preview: row.preview,
+        width: row.width,
+        height: row.height,
+      }));
+    },
+  };
+}
+
+export type Media = ReturnType<typeof createMedia>;
