@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   type AppDefinition,
+  createBlobStore,
   createIdentity,
   createRealtimeGateway,
   identityMigrations,
@@ -13,12 +14,16 @@ import {
 } from '@app/platform';
 import { pairlyDb } from './db.js';
 import type { PairlyAppOptions, PairlyBaseContext, PairlyContext } from './modules/context.js';
+import { registerCreators } from './modules/creators/register.js';
+import { createCreators } from './modules/creators/service.js';
 import { createHolds } from './modules/credits/holds.js';
 import { registerCreditRoutes } from './modules/credits/routes.js';
 import { createCreditsService, DEFAULT_CREDITS_OPTIONS } from './modules/credits/service.js';
 import { registerCreditSweeps } from './modules/credits/sweeps.js';
 import { registerGiftRoutes } from './modules/gifts/routes.js';
 import { pairlyAccessPolicy } from './modules/identity/access-policy.js';
+import { registerMedia } from './modules/media/register.js';
+import { createMedia } from './modules/media/service.js';
 import { registerMessageInteractions } from './modules/messaging/interactions/register.js';
 import { registerMessaging } from './modules/messaging/register.js';
 import { createMessaging } from './modules/messaging/service.js';
@@ -27,11 +32,15 @@ import { registerPayments } from './modules/payments/register.js';
 import { PAYMENT_SECRETS, PAYMENT_SETTINGS } from './modules/payments/settings.js';
 import { registerPayouts } from './modules/payouts/register.js';
 import { PAYOUT_SECRETS, PAYOUT_SETTINGS } from './modules/payouts/settings.js';
+import { registerPosts } from './modules/posts/register.js';
+import { createPosts } from './modules/posts/service.js';
 import { registerPresence } from './modules/presence/register.js';
 import { createPresence } from './modules/presence/service.js';
 import { registerPromotionRoutes } from './modules/promotions/routes.js';
 import { registerSafety } from './modules/safety/register.js';
 import { createSafety } from './modules/safety/service.js';
+import { registerSubscriptions } from './modules/subscriptions/register.js';
+import { createSubscriptions } from './modules/subscriptions/service.js';
 
 export type { PairlyAppOptions };
 
@@ -53,7 +62,7 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
     optionalSecrets: [...PAYMENT_SECRETS, ...PAYOUT_SECRETS],
     optionalSettings: [...PAYMENT_SETTINGS, ...PAYOUT_SETTINGS],
     async registerModules(app, dependencies) {
-      const { db, clock, kv, logger, jobs: runner } = dependencies;
+      const { config, db, clock, kv, logger, jobs: runner } = dependencies;
       const identity = await createIdentity(dependencies, {
         policy: pairlyAccessPolicy,
         ...(options.hasher && { hasher: options.hasher }),
@@ -69,6 +78,7 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
         ...options.realtime,
       });
       const base: PairlyBaseContext = {
+        config,
         db,
         clock,
         kv,
@@ -89,7 +99,22 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
         safety,
         interestedPeers: (userId) => messaging.partnersOf(userId),
       });
-      const context: PairlyContext = { ...base, safety, messaging, presence };
+      const blobs = createBlobStore(config);
+      const media = createMedia({ ...base, blobs });
+      const creators = createCreators({ ...base, safety, messaging, media });
+      const subscriptions = createSubscriptions({ ...base, safety, creators });
+      const posts = createPosts({ ...base, safety, media, creators });
+      const context: PairlyContext = {
+        ...base,
+        safety,
+        messaging,
+        presence,
+        blobs,
+        media,
+        creators,
+        subscriptions,
+        posts,
+      };
       registerCreditRoutes(app, context);
       registerCreditSweeps(app, context);
       registerPromotionRoutes(app, context);
@@ -100,6 +125,10 @@ export function createPairlyApp(options: PairlyAppOptions = {}): AppDefinition {
       registerPresence(app, context);
       registerPayments(app, context);
       registerPayouts(app, context);
+      registerMedia(app, context);
+      registerCreators(app, context);
+      registerSubscriptions(app, context);
+      registerPosts(app, context);
     },
   };
 }

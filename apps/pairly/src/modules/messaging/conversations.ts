@@ -38,7 +38,7 @@ export interface ConversationView {
   lastMessage: MessageView | null;
   /** Messages from the peer after the caller's read marker, not unsent or deleted by the caller. */
   unreadCount: number;
-  /** What the caller pays per message now: the peer's price (0 = free). */
+  /** What the caller pays per message now: the peer's price, or 0 (free, or the peer made messages free for subscribers and the caller is one). */
   messagePrice: number;
 }
 
@@ -96,9 +96,9 @@ export function createConversations(db: PairlyDb, clock: Clock, safety: Safety) 
                                         WHERE r.conversation_id = c.id AND r.user_id = ${userId}), 0)
                  AND NOT EXISTS (SELECT 1 FROM message_hidden h WHERE h.message_id = m.id AND h.user_id = ${userId})
              )::int AS unread_count,
-             coalesce((SELECT s.message_price FROM messaging_settings s
-                        WHERE s.user_id = CASE WHEN c.user_a = ${userId} THEN c.user_b ELSE c.user_a END), 0)
-               AS message_price
+             messaging_price_for(${userId}::uuid,
+                                 CASE WHEN c.user_a = ${userId} THEN c.user_b ELSE c.user_a END,
+                                 ${clock.now()}::timestamptz) AS message_price
       FROM conversations c
       WHERE (c.user_a = ${userId} OR c.user_b = ${userId}) AND ${where}
       ORDER BY coalesce(c.last_message_at, c.created_at) DESC, c.id DESC

@@ -1,16 +1,19 @@
 // Owns what the sender's path knows before its one statement (messaging_send): who a message goes to
 // and at what price, without a database read per message. A conversation's participants never
-// change, so they are kept once read; a recipient's price is kept as last read, because
-// messaging_send compares it with the settings row and refuses a stale one (PM412), after which the
-// caller asks again with `fresh`. Only answers read from the database are kept (a stranger's or a
-// missing conversation is read again each time, and answered 404). Both caches are bounded.
+// change, so they are kept once read; the price is kept per (sender, recipient) as last read, since
+// it depends on the pair (messaging_price_for, migration 0016: a subscriber writes for free to a
+// creator who says so) and messaging_send compares it with the price now and refuses a stale one
+// (PM412), after which the caller asks again with `fresh`. Only answers read from the database are
+// kept (a stranger's or a missing conversation is read again each time, and answered 404). Both
+// caches are bounded.
+import type { Clock } from '@app/platform';
 import { sql } from 'kysely';
 import type { PairlyDb } from '../../db.js';
 import { conversationNotFound } from './errors.js';
 
 export interface Recipient {
   peerId: string;
-  /** Their message price as last read (0 without a settings row). */
+  /** What the sender pays them per message, as last read (0 without a settings row, or free for a subscriber). */
   price: number;
 }
 
@@ -23,16 +26,16 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
   cache.set(key, value);
 }
 
-export function createRecipients(db: PairlyDb) {
+export function createRecipients(db: PairlyDb, clock: Clock) {
   const participants = new Map<string, readonly [string, string]>();
   const prices = new Map<string, number>();
 
-  /** The conversation's participants and the peer's price now, in one query; 404 unless a participant. */
+  /** The conversation's participants and the sender's price to the peer now, in one query; 404 unless a participant. */
   async function read(senderId: string, conversationId: string): Promise<Recipient> {
     const peer = sql<string>`CASE WHEN c.user_a = ${senderId} THEN c.user_b ELSE c.user_a END`;
     const { rows } = await sql<{ user_a: string; user_b: string; price: number }>`
-      SELECT c.user_a, c.user_b, coalesce(s.message_price, 0) AS price
-      FROM conversations c LEFT JOIN messaging_settings s ON s.user_id = ${peer}
+      SELECT c.user_a, c.user_b, messaging_price_for(${senderId}::uuid, ${peer}, ${clock.now()}::timestamptz) AS price
+      FROM conversations c
       WHERE c.id = ${conversationId} AND ${senderId} IN (c.user_a, c.user_b)
     `.execute(db);
     const row = rows[0];
@@ -40,7 +43,7 @@ export function createRecipients(db: PairlyDb) {
     const peerId = row.user_a === senderId ? row.user_b : row.user_a;
     const price = Number(row.price);
     remember(participants, conversationId, [row.user_a, row.user_b] as const);
-    remember(prices, peerId, price);
+    remember(prices, `${senderId}:${peerId}`, price);
     return { peerId, price };
   }
 
@@ -51,7 +54,7 @@ export function createRecipients(db: PairlyDb) {
       if (pair === undefined || fresh) return read(senderId, conversationId);
       if (!pair.includes(senderId)) throw conversationNotFound();
       const peerId = pair[0] === senderId ? pair[1] : pair[0];
-      const price = prices.get(peerId);
+      const price = prices.get(`${senderId}:${peerId}`);
       return price === undefined ? read(senderId, conversationId) : { peerId, price };
     },
   };

@@ -1,13 +1,14 @@
 // Owns sending a message, over REST and WebSocket alike: the body rules, then ONE database
-// statement per send (messaging_send, migration 0006; the recipient and their price come from
-// recipients.ts, kept in memory) that locks the conversation, checks the sender's right to write
-// (a participant; not restricted and no block either way: safety's rules and codes, read in the
-// statement so they take effect at once), answers the stored message for a client id already used
-// (a retry: nothing charged), charges the recipient's price through the credits ledger's own rules
-// (credits.messageChargePlan, posted by credits_run), takes the next seq and stores the message. A
-// refusal inside it (insufficient credits, a frozen account) rolls everything back, so the same
-// client id goes through once the sender has topped up. Once stored, the message is published to
-// both participants as a durable `message.new` of `conv:<id>`.
+// statement per send (messaging_send, migration 0006 as replaced by 0016; the recipient and the
+// sender's price come from recipients.ts, kept in memory) that locks the conversation, checks the
+// sender's right to write (a participant; not restricted and no block either way: safety's rules
+// and codes, read in the statement so they take effect at once), answers the stored message for a
+// client id already used (a retry: nothing charged), charges the sender's price (the recipient's,
+// or nothing for a subscriber of a creator whose subscribers write for free) through the credits
+// ledger's own rules (credits.messageChargePlan, posted by credits_run), takes the next seq and
+// stores the message. A refusal inside it (insufficient credits, a frozen account) rolls everything
+// back, so the same client id goes through once the sender has topped up. Once stored, the message
+// is published to both participants as a durable `message.new` of `conv:<id>`.
 import { type Clock, isRetryableTransactionError, type Logger, type RealtimeGateway } from '@app/platform';
 import { sql } from 'kysely';
 import type { PairlyDb } from '../../db.js';
@@ -82,7 +83,7 @@ export interface SenderDependencies {
 
 export function createSender(dependencies: SenderDependencies) {
   const { db, clock, logger, credits, realtime, options } = dependencies;
-  const recipients = createRecipients(db);
+  const recipients = createRecipients(db, clock);
 
   /** One run of the statement at the price last read (messaging_send checks it is still so). */
   async function attempt(senderId: string, recipient: Recipient, input: SendInput): Promise<SendAnswer> {
