@@ -1,7 +1,11 @@
 // Downloads through signed URLs: no token needed, the stored type with headers that stop a browser
 // from sniffing or running it, byte ranges (206, 416), an altered or expired URL refused (403), a
-// deleted object gone (404); and what other modules ask of the media service: whether ids are the
-// caller's own media, descriptions with signed URLs, and placeholders that carry no id or URL.
+// deleted object gone (404); HEAD answered from the record without reading the object; and what
+// other modules ask of the media service: whether ids are the caller's own media (each once),
+// descriptions with signed URLs, placeholders that carry no id or URL; and the sweep of temp files
+// a crash left behind.
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { operationsWithoutExamples } from '@app/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Media } from '../../src/modules/media/service.js';
@@ -27,7 +31,7 @@ beforeAll(async () => {
   t = await buildMediaTestApp();
   media = mediaService(t);
   fan = await signUp(t, 'fan');
-  videoBytes = Buffer.concat([isoMedia('isom', ['isom', 'mp42']), Buffer.alloc(4000, 7)]);
+  videoBytes = isoMedia('isom', ['isom', 'mp42'], 4000, 7);
   const response = await upload(t, fan, videoBytes, 'video/mp4');
   expect(response.statusCode, response.body).toBe(201);
   video = response.json();
@@ -124,13 +128,53 @@ describe('GET /media/:id/content', () => {
   });
 });
 
+describe('HEAD /media/:id/content', () => {
+  const head = (url: string) => t.app.inject({ method: 'HEAD', url });
+
+  it('answers the headers of the whole content with no body, without reading the stored object', async () => {
+    const response = await head(media.signedUrl(video.id));
+    expect(response.statusCode).toBe(200);
+    expect(response.rawPayload.length).toBe(0);
+    expect(response.headers).toMatchObject({
+      'content-type': 'video/mp4',
+      'content-length': String(videoBytes.length),
+      'accept-ranges': 'bytes',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+    });
+
+    // With the stored bytes gone from under the record, GET cannot serve them, HEAD does not need them.
+    const other = (await upload(t, fan, isoMedia('isom', ['isom'], 500))).json();
+    await rm(join(t.config.dataDir, 'blobs', 'media', other.id));
+    expect((await download(t, other.url)).statusCode).toBe(404);
+    const answered = await head(other.url);
+    expect(answered.statusCode).toBe(200);
+    expect(answered.headers['content-length']).toBe(String(other.byteSize));
+  });
+
+  it('refuses an altered URL (403) and deleted media (404) as GET does', async () => {
+    const url = media.signedUrl(video.id);
+    expect((await head(url)).statusCode).toBe(200);
+    expect(
+      (
+        await head(
+          url.replace(/signature=./, (found) => (found.endsWith('A') ? 'signature=B' : 'signature=A')),
+        )
+      ).statusCode,
+    ).toBe(403);
+    const image = (await upload(t, fan, await samplePng())).json();
+    await deleteMedia(t, fan, image.id);
+    expect((await head(image.url)).statusCode).toBe(404);
+  });
+});
+
 describe('the media service, as posts and profiles use it', () => {
   let image: { id: string };
   let audio: { id: string };
   let other: TestUser;
   beforeAll(async () => {
     image = (await upload(t, fan, await noiseJpeg())).json();
-    audio = (await upload(t, fan, Buffer.concat([isoMedia('M4A ', ['M4A ']), Buffer.alloc(100)]))).json();
+    audio = (await upload(t, fan, isoMedia('M4A ', ['M4A '], 100))).json();
     other = await signUp(t, 'creator');
   });
 
@@ -160,6 +204,19 @@ describe('the media service, as posts and profiles use it', () => {
         code: 'media_not_found_or_not_yours',
         kind: 'invalid_input',
         fields: [{ path: '/body/avatarMediaId', message: expect.any(String) }],
+      });
+    }
+  });
+
+  it('ownedBy refuses an id listed twice (400 media_id_repeated naming the repeated item)', async () => {
+    for (const ids of [
+      [image.id, image.id],
+      [audio.id, image.id, image.id.toUpperCase()],
+    ]) {
+      await expect(media.ownedBy(fan.id, ids, undefined, '/body/mediaIds')).rejects.toMatchObject({
+        kind: 'invalid_input',
+        code: 'media_id_repeated',
+        fields: [{ path: `/body/mediaIds/${ids.length - 1}` }],
       });
     }
   });
@@ -199,5 +256,25 @@ describe('/docs', () => {
     }
     expect(Object.keys(document.paths['/media'].post.requestBody.content)).toContain('image/jpeg');
     expect(document.paths['/media/{id}/content'].get.security).toBeUndefined();
+  });
+});
+
+describe('temp files left by a crash', () => {
+  it('are swept at start when older than an hour; newer ones (uploads in progress) are kept', async () => {
+    const uploads = join(t.config.dataDir, 'uploads');
+    const blobTemp = join(t.config.dataDir, 'blobs', '.tmp');
+    await mkdir(uploads, { recursive: true });
+    await mkdir(blobTemp, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    for (const path of [join(uploads, 'upload-stale'), join(blobTemp, 'stale')]) {
+      await writeFile(path, 'left by a crash');
+      await utimes(path, twoHoursAgo, twoHoursAgo);
+    }
+    await writeFile(join(uploads, 'upload-fresh'), 'in progress');
+
+    expect(await media.sweepStaleFiles()).toBe(2);
+    expect(await readdir(uploads)).toEqual(['upload-fresh']);
+    expect(await readdir(blobTemp)).toEqual([]);
+    await rm(join(uploads, 'upload-fresh'));
   });
 });

@@ -1,12 +1,12 @@
 // Test support for media: a test app with small upload caps (so "too large" needs kilobytes, not
 // megabytes) and a token that outlives the signed URLs (tests step the fake clock past their expiry),
 // the calls a client makes (upload raw bytes, list, delete, follow a signed URL), what is on disk
-// (blobs and upload temp files) and in the table, and the media service over the app's database,
-// as other modules call it. Sample files come from the storage suite's samples (real bytes).
+// (blobs on disk or in the S3 bucket, and upload temp files) and in the table, and the media service
+// over the app's database, as other modules call it. Sample files come from the storage suite's samples (real bytes).
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBlobStore, createLogger } from '@app/platform';
-import type { TestAppOptions } from '@app/platform/testing';
+import { listBucketKeys, type TestAppOptions } from '@app/platform/testing';
 import type { MediaOptionsInput } from '../../src/modules/media/options.js';
 import { createMedia, type Media } from '../../src/modules/media/service.js';
 import {
@@ -67,10 +67,20 @@ async function filesUnder(directory: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** Every file the app keeps for uploads: stored blobs and upload temp files. */
+/** The objects in the app's S3 bucket (`s3://bucket/key`), listed through the S3 API; [] without S3. */
+async function bucketObjects(t: PairlyTestApp): Promise<string[]> {
+  const s3 = t.config.storage.s3;
+  return s3 ? (await listBucketKeys(s3)).map((key) => `s3://${s3.bucket}/${key}`) : [];
+}
+
+/** Every file the app keeps for uploads: stored blobs (on disk or in the bucket) and upload temp files. */
 export async function storedFiles(t: PairlyTestApp): Promise<string[]> {
   const { dataDir } = t.config;
-  return [...(await filesUnder(join(dataDir, 'blobs'))), ...(await filesUnder(join(dataDir, 'uploads')))];
+  return [
+    ...(await filesUnder(join(dataDir, 'blobs'))),
+    ...(await bucketObjects(t)),
+    ...(await filesUnder(join(dataDir, 'uploads'))),
+  ];
 }
 
 export async function mediaRows(t: PairlyTestApp, ownerId: string) {

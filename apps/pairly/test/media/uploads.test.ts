@@ -1,9 +1,13 @@
 // Uploads through POST /media: every allowed type is stored as sniffed from its bytes (whatever the
-// client's Content-Type says); disguised, oversized and empty uploads are refused with nothing kept
-// (no row, no blob, no temp file); the daily quota; the owner's list with its cursor; delete; and
-// another user can neither list nor delete someone's media.
+// client's Content-Type says); location metadata never reaches a downloader (image EXIF, MP4
+// metadata boxes, MP3 tags); disguised (markup behind a valid MP3/MP4 head), oversized and empty
+// uploads are refused with nothing kept (no row, no blob, no temp file); the daily quota and the
+// cap on one user's uploads in flight; the owner's list with its cursor; delete; and another user
+// can neither list nor delete someone's media.
+import { PassThrough } from 'node:stream';
+import { sniffMedia } from '@app/platform';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PairlyTestApp, signUp, type TestUser } from '../support/pairly-client.js';
 import {
   buildMediaTestApp,
@@ -14,8 +18,12 @@ import {
   KB,
   listMedia,
   mediaRows,
+  mp3Frame,
   mp3WithId3,
+  mp3WithTags,
+  mp4WithLocation,
   noiseJpeg,
+  PLANTED_LOCATION,
   sampleGif,
   samplePng,
   sampleWebp,
@@ -40,13 +48,13 @@ describe('POST /media stores each allowed type as read from its bytes', () => {
     ['GIF', sampleGif, 'image/gif', { kind: 'image', width: 12, height: 8 }],
     [
       'MP4',
-      () => isoMedia('isom', ['isom', 'mp42']),
+      () => isoMedia('isom', ['isom', 'mp42'], 2000, 3),
       'video/mp4',
       { kind: 'video', width: null, height: null },
     ],
     [
       'M4A',
-      () => isoMedia('M4A ', ['M4A ', 'mp42']),
+      () => isoMedia('M4A ', ['M4A ', 'mp42'], 2000, 3),
       'audio/mp4',
       { kind: 'audio', width: null, height: null },
     ],
@@ -71,8 +79,10 @@ describe('POST /media stores each allowed type as read from its bytes', () => {
       expect(content.statusCode).toBe(200);
       expect(content.headers['content-type']).toBe(contentType);
       expect(content.rawPayload.length).toBe(body.byteSize);
-      // Video and audio are kept byte for byte; images are re-encoded (see below).
-      if (body.kind !== 'image') expect(content.rawPayload.equals(bytes)).toBe(true);
+      // Images are re-encoded and MP3 tags left out (see below); these samples carry no metadata.
+      if (body.kind !== 'image') {
+        expect(content.rawPayload.equals(contentType === 'audio/mpeg' ? mp3Frame() : bytes)).toBe(true);
+      }
     });
   }
 
@@ -126,6 +136,39 @@ describe('GPS and camera EXIF never reach anyone who downloads the image', () =>
     expect(served.includes(marker)).toBe(false);
   });
 
+  it('an MP4 with the location in udta/©xyz and meta boxes is served without it: same length, still an MP4', async () => {
+    const fan = await signUp(t, 'fan');
+    const original = mp4WithLocation();
+    expect(original.includes(PLANTED_LOCATION)).toBe(true);
+    const uploaded = await upload(t, fan, original, 'video/mp4');
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    expect(uploaded.json()).toMatchObject({
+      kind: 'video',
+      contentType: 'video/mp4',
+      byteSize: original.length,
+    });
+    const served = (await download(t, uploaded.json().url)).rawPayload;
+    expect(served.length).toBe(original.length);
+    expect(served.includes(PLANTED_LOCATION)).toBe(false);
+    expect(served.includes('com.apple.quicktime.location')).toBe(false);
+    expect(sniffMedia(served)?.contentType).toBe('video/mp4');
+    // The media data is untouched.
+    expect(served.subarray(-600).equals(original.subarray(-600))).toBe(true);
+  });
+
+  it('an MP3 with an ID3v2 text frame, APIC cover art and an ID3v1 trailer is served as its audio frames only', async () => {
+    const fan = await signUp(t, 'fan');
+    const original = mp3WithTags(3);
+    const uploaded = await upload(t, fan, original, 'audio/mpeg');
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const served = (await download(t, uploaded.json().url)).rawPayload;
+    expect(served.includes(PLANTED_LOCATION)).toBe(false);
+    expect(served.includes('APIC')).toBe(false);
+    expect(served.equals(mp3Frame(3))).toBe(true);
+    expect(uploaded.json().byteSize).toBe(served.length);
+    expect(sniffMedia(served)?.contentType).toBe('audio/mpeg');
+  });
+
   it('a JPEG with a ZIP appended (polyglot) is served as the image alone', async () => {
     const fan = await signUp(t, 'fan');
     const polyglot = Buffer.concat([await noiseJpeg(), zipArchive()]);
@@ -158,6 +201,44 @@ describe('refused uploads store nothing', () => {
     ],
     ['an HTML page', () => Buffer.from('<!doctype html><html><script>alert(1)</script></html>'), 'image/gif'],
     ['a ZIP archive', zipArchive, 'application/octet-stream'],
+    [
+      'an empty ID3 header followed by a page',
+      () =>
+        Buffer.concat([
+          Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0]),
+          Buffer.from('<!doctype html><body onload=alert(1)>'),
+        ]),
+      'audio/mpeg',
+    ],
+    [
+      'an MPEG frame header followed by a page',
+      () =>
+        Buffer.concat([
+          Buffer.from([0xff, 0xfb, 0x90, 0x00]),
+          Buffer.from('<!DOCTYPE html><body onload=x()>'),
+        ]),
+      'audio/mpeg',
+    ],
+    [
+      'an MPEG frame header followed by a page past the sniffed kilobyte',
+      () =>
+        Buffer.concat([
+          Buffer.from([0xff, 0xfb, 0x90, 0x00]),
+          Buffer.alloc(1100, 0x20),
+          Buffer.from('<script>x</script>'),
+        ]),
+      'audio/mpeg',
+    ],
+    [
+      'an ftyp box followed by a script past the sniffed kilobyte',
+      () =>
+        Buffer.concat([
+          isoMedia('isom', ['isom']),
+          Buffer.alloc(1100, 0x20),
+          Buffer.from('<script>alert(1)</script>'),
+        ]),
+      'video/mp4',
+    ],
     [
       'a JPEG head with HTML inside it',
       async () =>
@@ -262,6 +343,39 @@ describe('the daily quota', () => {
 
     quota.clock.set(new Date('2026-03-02T00:00:00.000Z'));
     expect((await upload(quota, fan, await samplePng())).statusCode).toBe(201);
+  });
+});
+
+describe('uploads in flight per user', () => {
+  it('a user may have 3 uploads in progress; a fourth is a 429 media_uploads_in_progress, other users are not held up', async () => {
+    const fan = await signUp(t, 'fan');
+    const bodies = Array.from({ length: 3 }, () => new PassThrough());
+    const pending = bodies.map((body) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/media',
+        headers: { ...fan.headers, 'content-type': 'application/octet-stream' },
+        payload: body,
+      }),
+    );
+    const jpeg = await noiseJpeg();
+    for (const body of bodies) body.write(jpeg.subarray(0, 2048));
+    // All three are being received (each has its temp file) before the fourth comes.
+    await vi.waitFor(
+      async () => expect((await storedFiles(t)).filter((file) => file.includes('upload-'))).toHaveLength(3),
+      { timeout: 20_000, interval: 50 },
+    );
+
+    const fourth = await upload(t, fan, await samplePng());
+    expect(fourth.statusCode).toBe(429);
+    expect(fourth.json().code).toBe('media_uploads_in_progress');
+    expect(fourth.headers['retry-after']).toBeDefined();
+    expect((await upload(t, await signUp(t, 'fan'), await samplePng())).statusCode).toBe(201);
+
+    for (const body of bodies) body.end(jpeg.subarray(2048));
+    expect((await Promise.all(pending)).map((response) => response.statusCode)).toEqual([201, 201, 201]);
+    // Once they are done, the user may upload again.
+    expect((await upload(t, fan, await samplePng())).statusCode).toBe(201);
   });
 });
 

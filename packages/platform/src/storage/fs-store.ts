@@ -12,6 +12,9 @@ import { assertBlobKey, assertRange, type BlobMeta, type BlobStore } from './blo
 
 const MAX_HEADER_BYTES = 1024;
 
+/** The directory (inside the store's) where puts are written before being renamed into place. */
+export const FS_TEMP_DIR = '.tmp';
+
 function sizeMismatch(key: string, expected: number, actual: string): Error {
   return new Error(`blob ${key}: body is ${actual} bytes, meta says ${expected}`);
 }
@@ -38,7 +41,7 @@ export function createFsBlobStore(directory: string): BlobStore {
 
   async function put(key: string, body: Readable | Buffer, meta: BlobMeta): Promise<void> {
     const target = pathOf(key);
-    const temp = join(directory, '.tmp', randomUUID());
+    const temp = join(directory, FS_TEMP_DIR, randomUUID());
     await mkdir(dirname(temp), { recursive: true });
     const header = `${JSON.stringify({ contentType: meta.contentType, byteSize: meta.byteSize })}\n`;
     try {

@@ -47,8 +47,11 @@ function bodyOf(output: GetObjectCommandOutput, range: { start: number; end: num
   const body = output.Body instanceof Readable ? output.Body : Readable.from([]);
   const sent = contentRange(output);
   if (!range) return { body, byteSize: output.ContentLength ?? 0 };
-  if (!sent || sent.first !== range.start)
+  if (!sent || sent.first !== range.start) {
+    // The unread body holds the connection: release it before giving up.
+    body.destroy();
     throw new Error(`range ${range.start}-${range.end} was not honoured`);
+  }
   const last = Math.min(range.end, sent.total - 1);
   const trimmed = sent.last > last ? Readable.from(firstBytes(body, last - range.start + 1)) : body;
   return { body: trimmed, byteSize: sent.total };

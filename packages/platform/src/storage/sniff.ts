@@ -3,8 +3,11 @@
 // else (SVG, HTML, executables, archives, unknown) is refused. Hand-written rather than `file-type`:
 // the allow-list is seven signatures, and file-type recognises hundreds of formats we would then
 // have to refuse one by one; here an unknown format is refused by construction. As a polyglot
-// guard, a head that also holds markup (`<html`, `<script`, `<svg`, `<?xml`) is refused whatever it
-// starts with. Downloads are served with the sniffed type and `X-Content-Type-Options: nosniff`.
+// guard, a head that also holds markup (`<html`, `<script`, `<svg`, `<?xml`, `<!doctype`, `<body`,
+// `<iframe`, `<img`, `<object`, `<embed`, `<a `, `javascript:`) is refused whatever it starts with.
+// The head alone cannot tell a real MP3 or MP4 from markup behind a valid-looking start: the whole
+// file is checked by sanitizeMedia once received. Downloads are served with the sniffed type and
+// `X-Content-Type-Options: nosniff`.
 export type MediaKind = 'image' | 'video' | 'audio';
 
 export type MediaContentType =
@@ -25,7 +28,20 @@ export interface SniffedMedia {
 /** How many leading bytes sniffMedia wants to see (fewer only when the whole file is shorter). */
 export const SNIFF_BYTES = 1024;
 
-const MARKUP = ['<html', '<script', '<svg', '<?xml'];
+const MARKUP = [
+  '<html',
+  '<script',
+  '<svg',
+  '<?xml',
+  '<!doctype',
+  '<body',
+  '<iframe',
+  '<img',
+  '<object',
+  '<embed',
+  '<a ',
+  'javascript:',
+];
 
 // ISO base media brands of plain MP4 video; 'qt  ' (QuickTime), HEIF/AVIF and 3GP are not allowed.
 const VIDEO_BRANDS = new Set([
@@ -71,9 +87,12 @@ function sniffIsoMedia(head: Buffer): SniffedMedia | null {
   return null;
 }
 
-function isMpegAudioFrame(head: Buffer): boolean {
-  if (head.length < 4) return false;
-  const [b0, b1, b2] = head as unknown as [number, number, number];
+/** Whether the 4 bytes at `offset` are an MPEG audio layer III frame header (MPEG-1, 2 or 2.5). */
+export function isMpegAudioFrame(head: Buffer, offset = 0): boolean {
+  if (head.length < offset + 4) return false;
+  const b0 = head[offset]!;
+  const b1 = head[offset + 1]!;
+  const b2 = head[offset + 2]!;
   const version = (b1 >> 3) & 0b11; // 01 is reserved
   const layer = (b1 >> 1) & 0b11; // 01 = layer III
   const bitrate = b2 >> 4; // 0000 free, 1111 bad

@@ -45,7 +45,7 @@ export {
 export { fuzzEveryRoute } from './fuzz/run.js';
 export { type AppFuzzSuite, describeAppUnderFuzz } from './fuzz-app.js';
 export { defineKeyValueContract } from './kv-contract.js';
-export { type LocalS3, startLocalS3 } from './local-s3.js';
+export { type LocalS3, listBucketKeys, startLocalS3 } from './local-s3.js';
 export { captureLogs, type LogCapture } from './log-capture.js';
 export { operationsWithoutExamples } from './openapi-examples.js';
 export { type DocumentedSecuritySuite, describeDocumentedSecurity } from './openapi-security.js';

@@ -1,6 +1,7 @@
 // Real bytes of every allowed type and of the disguises that must be refused: images are made by
-// sharp; MP4, M4A and MP3 heads are built by hand after their specifications (an ftyp box, an ID3v2
-// header, an MPEG-1 layer III frame header).
+// sharp (or, for animations of many frames, by hand after the GIF89a specification); MP4, M4A and
+// MP3 files are built by hand after their specifications (boxes chaining to the end of the file,
+// ID3v2 tags, consecutive MPEG-1 layer III frames), some carrying a planted location to strip.
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
@@ -30,32 +31,124 @@ export async function animatedGif(): Promise<Buffer> {
     .toBuffer();
 }
 
-function box(type: string, payload: Buffer): Buffer {
+/** An ISO BMFF box: 32-bit size, type (latin1, e.g. `\xa9xyz`), payload. */
+export function box(type: string, payload: Buffer): Buffer {
   const size = Buffer.alloc(4);
   size.writeUInt32BE(8 + payload.length);
   return Buffer.concat([size, Buffer.from(type, 'latin1'), payload]);
 }
 
-/** An ftyp box (major brand, minor version 0x200, compatible brands) followed by a free box. */
-export function isoMedia(major: string, compatible: string[]): Buffer {
+function ftyp(major: string, compatible: string[]): Buffer {
   const minor = Buffer.from([0, 0, 2, 0]);
-  const ftyp = box(
+  return box(
     'ftyp',
     Buffer.concat([Buffer.from(major, 'latin1'), minor, Buffer.from(compatible.join(''), 'latin1')]),
   );
-  return Buffer.concat([ftyp, box('free', Buffer.alloc(32))]);
 }
 
-/** MPEG-1 layer III frame header: 128 kbit/s, 44.1 kHz, no padding, then a zero frame body. */
-export const mp3Frame = (): Buffer =>
-  Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x00]), Buffer.alloc(413)]);
+/**
+ * An ftyp box (major brand, minor version 0x200, compatible brands), a free box and, when
+ * mdatBytes > 0, an mdat box of that many payload bytes (each `fill`): boxes chain to the end.
+ */
+export function isoMedia(major: string, compatible: string[], mdatBytes = 0, fill = 0): Buffer {
+  const boxes = [ftyp(major, compatible), box('free', Buffer.alloc(32))];
+  if (mdatBytes > 0) boxes.push(box('mdat', Buffer.alloc(mdatBytes, fill)));
+  return Buffer.concat(boxes);
+}
 
-/** An ID3v2.4 tag with a TIT2 title, then an MPEG frame. */
+/** The location an iPhone writes (Eiffel Tower), as planted in the MP4 and MP3 samples. */
+export const PLANTED_LOCATION = '+48.8584+002.2945/';
+
+/**
+ * A minimal MP4 whose moov carries the location three ways: udta/©xyz (the classic QuickTime tag),
+ * a meta box with com.apple.quicktime.location.ISO6709, and a trak's own udta; then an mdat.
+ */
+export function mp4WithLocation(major = 'isom', compatible = ['isom', 'mp42']): Buffer {
+  const text = Buffer.from(PLANTED_LOCATION, 'latin1');
+  const length = Buffer.alloc(4);
+  length.writeUInt16BE(text.length, 0);
+  length.writeUInt16BE(0x15c7, 2); // language
+  const xyz = box('\xa9xyz', Buffer.concat([length, text]));
+  const meta = box(
+    'meta',
+    Buffer.concat([
+      Buffer.alloc(4), // version and flags
+      box('keys', Buffer.from('com.apple.quicktime.location.ISO6709', 'latin1')),
+      box('ilst', box('data', Buffer.concat([Buffer.alloc(8), text]))),
+    ]),
+  );
+  const trak = box('trak', Buffer.concat([box('tkhd', Buffer.alloc(84)), box('udta', xyz)]));
+  const moov = box('moov', Buffer.concat([box('mvhd', Buffer.alloc(100)), box('udta', xyz), meta, trak]));
+  return Buffer.concat([ftyp(major, compatible), moov, box('mdat', Buffer.alloc(600, 0x55))]);
+}
+
+/** `count` MPEG-1 layer III frames: 128 kbit/s, 44.1 kHz, no padding (417 bytes each), zero bodies. */
+export const mp3Frame = (count = 2): Buffer =>
+  Buffer.concat(
+    Array.from({ length: count }, () =>
+      Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x00]), Buffer.alloc(413)]),
+    ),
+  );
+
+function id3Frame(id: string, body: Buffer): Buffer {
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(body.length); // ID3v2.3 frame sizes are plain 32-bit
+  return Buffer.concat([Buffer.from(id, 'latin1'), size, Buffer.from([0, 0]), body]);
+}
+
+function id3Tag(major: number, frames: Buffer): Buffer {
+  const size = frames.length;
+  const syncsafe = [(size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f];
+  return Buffer.concat([Buffer.from([0x49, 0x44, 0x33, major, 0, 0, ...syncsafe]), frames]);
+}
+
+/** An ID3v2.4 tag with a TIT2 title, then two MPEG frames. */
 export function mp3WithId3(): Buffer {
   const title = Buffer.concat([Buffer.from([3]), Buffer.from('Song', 'utf8')]);
   const frame = Buffer.concat([Buffer.from('TIT2'), Buffer.from([0, 0, 0, title.length, 0, 0]), title]);
-  const header = Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, frame.length]);
-  return Buffer.concat([header, frame, mp3Frame()]);
+  return Buffer.concat([id3Tag(4, frame), mp3Frame()]);
+}
+
+/**
+ * An MP3 whose ID3v2.3 tag holds a text frame and an APIC cover picture (a JPEG head with EXIF and
+ * the location), then `frames` MPEG frames, then an ID3v1 trailer naming the location again.
+ */
+export function mp3WithTags(frames = 3): Buffer {
+  const text = id3Frame('TXXX', Buffer.from(`\0location\0${PLANTED_LOCATION}`, 'latin1'));
+  const cover = Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x30]),
+    Buffer.from(`Exif\0\0GPS ${PLANTED_LOCATION}`, 'latin1'),
+  ]);
+  const apic = id3Frame('APIC', Buffer.concat([Buffer.from('\0image/jpeg\0\x03\0', 'latin1'), cover]));
+  const v1 = Buffer.alloc(128);
+  v1.write(`TAG${PLANTED_LOCATION}`, 'latin1');
+  return Buffer.concat([id3Tag(3, Buffer.concat([text, apic])), mp3Frame(frames), v1]);
+}
+
+/**
+ * A GIF89a animation built by hand: a width x height screen and `frames` frames of 1x1 pixel, so
+ * thousands of frames (or a huge screen) cost a few bytes each.
+ */
+export function gifAnimation(width: number, height: number, frames: number): Buffer {
+  const screen = Buffer.alloc(13);
+  screen.write('GIF89a', 'latin1');
+  screen.writeUInt16LE(width, 6);
+  screen.writeUInt16LE(height, 8);
+  screen.set([0x80, 0, 0], 10); // a global colour table of 2 colours
+  const colours = Buffer.from([0, 0, 0, 0xff, 0xff, 0xff]);
+  const loop = Buffer.from([0x21, 0xff, 0x0b, ...Buffer.from('NETSCAPE2.0'), 0x03, 0x01, 0, 0, 0]);
+  const frame = Buffer.from([
+    ...[0x21, 0xf9, 0x04, 0x00, 0x0a, 0x00, 0x00, 0x00], // graphic control: 100 ms
+    ...[0x2c, 0, 0, 0, 0, 0x01, 0x00, 0x01, 0x00, 0x00], // a 1x1 image at 0,0
+    ...[0x02, 0x02, 0x44, 0x01, 0x00], // its LZW data
+  ]);
+  return Buffer.concat([
+    screen,
+    colours,
+    loop,
+    ...Array.from({ length: frames }, () => frame),
+    Buffer.from([0x3b]),
+  ]);
 }
 
 /** A Windows executable: MZ header, PE offset at 0x3c, PE signature. */

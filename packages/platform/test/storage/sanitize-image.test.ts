@@ -7,8 +7,24 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiveUpload, type SniffedMedia, sanitizeImage, sniffMedia } from '../../src/storage/index.js';
-import { animatedGif, noiseJpeg, pngBomb, samplePng, sampleWebp, zipArchive } from './media-samples.js';
+import {
+  IMAGE_SANITIZE_CONCURRENCY,
+  imageSanitizerLoad,
+  MAX_IMAGE_FRAMES,
+  receiveUpload,
+  type SniffedMedia,
+  sanitizeImage,
+  sniffMedia,
+} from '../../src/storage/index.js';
+import {
+  animatedGif,
+  gifAnimation,
+  noiseJpeg,
+  pngBomb,
+  samplePng,
+  sampleWebp,
+  zipArchive,
+} from './media-samples.js';
 
 let directory = '';
 beforeAll(async () => {
@@ -155,5 +171,53 @@ describe('sanitizeImage', () => {
     await expect(
       sanitizeImage(await fileWith(jpeg), { kind: 'video', contentType: 'video/mp4', extension: 'mp4' }),
     ).rejects.toMatchObject({ code: 'unsupported_media_type' });
+  });
+
+  it('refuses an animation of more frames than allowed with 413 image_too_many_frames, before decoding', async () => {
+    // The reviewer's case scaled down: small frames, many of them (3000 frames of 128x128 took seconds).
+    const many = gifAnimation(128, 128, 3000);
+    await expect(sanitizeImage(await fileWith(many), media(many))).rejects.toMatchObject({
+      kind: 'payload_too_large',
+      code: 'image_too_many_frames',
+    });
+    const limit = gifAnimation(4, 4, MAX_IMAGE_FRAMES + 1);
+    await expect(sanitizeImage(await fileWith(limit), media(limit))).rejects.toMatchObject({
+      code: 'image_too_many_frames',
+    });
+    const allowed = gifAnimation(4, 4, MAX_IMAGE_FRAMES);
+    expect(await sanitizeImage(await fileWith(allowed), media(allowed))).toMatchObject({
+      width: 4,
+      height: 4,
+    });
+  });
+
+  it('holds animations to a lower pixel budget than still images: 20 frames of 1000x600 is 413 image_too_large', async () => {
+    // 12 megapixels in all: a still image that size is fine, an animation is not.
+    const animation = gifAnimation(1000, 600, 20);
+    await expect(sanitizeImage(await fileWith(animation), media(animation))).rejects.toMatchObject({
+      code: 'image_too_large',
+      message: expect.stringContaining('animation'),
+    });
+  });
+
+  it(`processes at most ${IMAGE_SANITIZE_CONCURRENCY} images at once; the others wait their turn and all succeed`, async () => {
+    const jpeg = await noiseJpeg(400, 300);
+    const paths = await Promise.all(Array.from({ length: 6 }, () => fileWith(jpeg)));
+    let busiest = 0;
+    let waitedMost = 0;
+    let done = false;
+    const all = Promise.all(paths.map((path) => sanitizeImage(path, media(jpeg)))).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      const load = imageSanitizerLoad();
+      busiest = Math.max(busiest, load.running);
+      waitedMost = Math.max(waitedMost, load.waiting);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await all).map((clean) => clean.width)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(busiest).toBe(IMAGE_SANITIZE_CONCURRENCY);
+    expect(waitedMost).toBe(6 - IMAGE_SANITIZE_CONCURRENCY);
+    expect(imageSanitizerLoad()).toEqual({ running: 0, waiting: 0 });
   });
 });

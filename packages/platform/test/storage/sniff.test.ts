@@ -98,4 +98,23 @@ describe('sniffMedia', () => {
     expect(sniffMedia(jpegSvg)).toBeNull();
     expect(sniffMedia(Buffer.concat([await samplePng(), Buffer.from('<?XML version="1.0"?>')]))).toBeNull();
   });
+
+  it('refuses a valid MP3 or MP4 head followed by a page: doctype, body, iframe, img, object, embed, links', () => {
+    const mp3Head = Buffer.from([0xff, 0xfb, 0x90, 0x00]);
+    const id3Head = Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0]);
+    for (const markup of [
+      '<!doctype html><body onload=alert(1)>',
+      '<BODY onload=alert(1)>',
+      '<iframe src=//evil>',
+      '<img src=x onerror=alert(1)>',
+      '<object data=x>',
+      '<embed src=x>',
+      '<a href=x>click</a>',
+      'location=javascript:alert(1)',
+    ]) {
+      for (const head of [mp3Head, id3Head, isoMedia('isom', ['isom'])]) {
+        expect(sniffMedia(Buffer.concat([head, Buffer.from(markup)])), markup).toBeNull();
+      }
+    }
+  });
 });

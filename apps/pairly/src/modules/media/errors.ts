@@ -1,8 +1,10 @@
 // Owns the errors media answers with: uploads refused by size (413), by the sniffed kind's own cap,
-// by the owner's daily quota (429 until the next UTC midnight), or for an empty body (400); a signed
+// by the owner's daily quota (429 until the next UTC midnight), by the owner's uploads already in
+// progress (429), or for an empty body (400); a signed
 // download URL that is not ours or has expired (403 `media_url_invalid`, the same answer for both);
 // objects that are not there or not the caller's (404, so other users' ids do not leak); and ids
-// another module was handed that are not the caller's own undeleted media (400, naming the field).
+// another module was handed that are not the caller's own undeleted media or are listed twice (400,
+// naming the field or the item).
 import { AppError, type MediaKind } from '@app/platform';
 
 export const mediaNotFound = () =>
@@ -32,6 +34,23 @@ export const uploadQuotaExceeded = (resetsAt: Date, now: Date) =>
     code: 'media_daily_quota_exceeded',
     detail: `Your uploads for today are used up; the quota resets at ${resetsAt.toISOString()}.`,
     retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000)),
+  });
+
+export const uploadsInProgress = (limit: number) =>
+  new AppError({
+    kind: 'rate_limited',
+    code: 'media_uploads_in_progress',
+    detail: `You already have ${limit} uploads in progress; wait for one to finish.`,
+    retryAfterSeconds: 5,
+  });
+
+/** The same media id was handed twice (e.g. attached twice to one post). */
+export const mediaIdRepeated = (path: string) =>
+  new AppError({
+    kind: 'invalid_input',
+    code: 'media_id_repeated',
+    detail: 'The same media is listed more than once.',
+    fields: [{ path, message: 'already listed' }],
   });
 
 /** Some ids handed to another module (a post's attachments, an avatar) are not the caller's own media. */

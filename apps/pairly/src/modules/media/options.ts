@@ -1,7 +1,8 @@
 // Owns the media module's settings and their defaults: the largest upload of each kind (the stream
 // is cut off at the largest of them, then the sniffed kind's own cap applies), how long a signed
 // download URL stays valid, and each user's daily upload quota (uploads and bytes per UTC day,
-// deleted uploads included, so deleting does not buy more).
+// deleted uploads included, so deleting does not buy more), and how many uploads one user may have
+// in flight at once (each holds a temp file of up to the largest cap).
 import type { MediaKind } from '@app/platform';
 
 const MB = 1024 * 1024;
@@ -15,6 +16,8 @@ export interface MediaOptions {
   dailyUploads: number;
   /** Bytes one user may upload per UTC day (as stored: images after sanitising). */
   dailyUploadBytes: number;
+  /** Uploads one user may have in progress at once (in this process). */
+  concurrentUploads: number;
 }
 
 export type MediaOptionsInput = Partial<Omit<MediaOptions, 'maxBytes'>> & {
@@ -26,6 +29,7 @@ export const DEFAULT_MEDIA_OPTIONS: MediaOptions = {
   urlTtlSeconds: 600,
   dailyUploads: 200,
   dailyUploadBytes: 2048 * MB,
+  concurrentUploads: 3,
 };
 
 /** The app's media options with defaults filled in; a bad value stops the app from starting. */
@@ -47,6 +51,8 @@ export function mediaOptions(input: MediaOptionsInput = {}): MediaOptions {
   if (!positive(resolved.dailyUploadBytes)) {
     throw new Error('media: dailyUploadBytes must be a positive whole number of bytes');
   }
+  if (!positive(resolved.concurrentUploads))
+    throw new Error('media: concurrentUploads must be a positive whole number');
   return resolved;
 }
 

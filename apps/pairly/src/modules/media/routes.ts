@@ -6,6 +6,8 @@
 // the service streams it to disk under its cap; the type the client names is only a gate, the bytes
 // decide. Downloads carry the stored type with nosniff, a sandboxing CSP and `inline`, and may be
 // embedded by other origins (Cross-Origin-Resource-Policy: cross-origin): the signature is the grant.
+// HEAD on a download has its own handler answering from the recorded type and size (fastify's
+// automatic HEAD route would run the GET handler and read the whole object only to drop it).
 import type { Readable } from 'node:stream';
 import {
   AppError,
@@ -15,10 +17,11 @@ import {
   type ProblemBody,
   problemResponses,
 } from '@app/platform';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { PairlyContext } from '../context.js';
 import {
+  ContentHeadResponses,
   ContentQuery,
   ContentResponses,
   MediaListQuery,
@@ -43,10 +46,21 @@ const contentLength = (request: FastifyRequest): number | undefined => {
   return header === undefined ? undefined : Number(header);
 };
 
+/** The headers every download answer (GET and HEAD) carries. */
+function contentHeaders(reply: FastifyReply, found: { contentType: string; maxAge: number }): FastifyReply {
+  return reply
+    .header('content-type', found.contentType)
+    .header('content-disposition', 'inline')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cross-origin-resource-policy', 'cross-origin')
+    .header('cache-control', `private, max-age=${found.maxAge}`)
+    .header('accept-ranges', 'bytes');
+}
+
 export function registerMediaRoutes(app: PlatformServer, context: PairlyContext): void {
   const { media } = context;
   const member = context.identity.requirePermission('profile:own');
-  const { maxBytes, urlTtlSeconds, dailyUploads, dailyUploadBytes } = media.options;
+  const { maxBytes, urlTtlSeconds, dailyUploads, dailyUploadBytes, concurrentUploads } = media.options;
   const caps = `images ${maxBytes.image} bytes, videos ${maxBytes.video}, audio ${maxBytes.audio}`;
 
   app.register(async (scope) => {
@@ -68,8 +82,8 @@ export function registerMediaRoutes(app: PlatformServer, context: PairlyContext)
           description: [
             'Permission: `profile:own` (fan, creator). The body is the file itself (not a form), sent as any of the listed types or `application/octet-stream`: the type is read from the bytes, never taken from the header.',
             `Accepted: JPEG, PNG, WebP and GIF images, MP4 video, MP3 and M4A audio; anything else (an SVG, HTML, an archive, a program renamed .jpg) is a 415 \`unsupported_media_type\`. Largest: ${caps}; larger is a 413 \`upload_too_large\`. An empty body is a 400 \`upload_empty\`.`,
-            'Images are re-encoded: metadata (EXIF, camera, GPS location) and anything after the image data are removed, and a tiny blurred preview is kept for locked posts. Video and audio are stored as sent.',
-            `Quota per user and UTC day: ${dailyUploads} uploads and ${dailyUploadBytes} bytes (deleted uploads still count); beyond it a 429 \`media_daily_quota_exceeded\` with Retry-After until the next UTC midnight. Nothing is stored when an upload is refused.`,
+            'Images are re-encoded: metadata (EXIF, camera, GPS location) and anything after the image data are removed, and a tiny blurred preview is kept for locked posts; animations of more than 300 frames are a 413 `image_too_many_frames`. Video and audio are checked whole (a file that only starts like MP4 or MP3 is a 415) and their metadata removed without re-encoding: MP4/M4A metadata boxes (location, cover art) are blanked in place, MP3 tags (ID3, APE) are left out.',
+            `Quota per user and UTC day: ${dailyUploads} uploads and ${dailyUploadBytes} bytes (deleted uploads still count); beyond it a 429 \`media_daily_quota_exceeded\` with Retry-After until the next UTC midnight. At most ${concurrentUploads} uploads of one user at once: more is a 429 \`media_uploads_in_progress\`. Nothing is stored when an upload is refused.`,
             `The answer's \`url\` is a signed path valid for about ${Math.round(urlTtlSeconds / 60)} minutes; attach the media to a post or profile by its \`id\`.`,
           ].join('\n\n'),
           body: UploadBody,
@@ -130,6 +144,8 @@ export function registerMediaRoutes(app: PlatformServer, context: PairlyContext)
   app.get(
     '/media/:id/content',
     {
+      // HEAD has its own handler below, which never reads the object.
+      exposeHeadRoute: false,
       schema: {
         tags,
         summary: 'Download media through a signed URL (supports Range)',
@@ -170,13 +186,7 @@ export function registerMediaRoutes(app: PlatformServer, context: PairlyContext)
           .send(JSON.stringify(problem));
       }
       const { range, size } = found;
-      reply
-        .header('content-type', found.contentType)
-        .header('content-disposition', 'inline')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cross-origin-resource-policy', 'cross-origin')
-        .header('cache-control', `private, max-age=${found.maxAge}`)
-        .header('accept-ranges', 'bytes');
+      contentHeaders(reply, found);
       if (range) {
         reply
           .code(206)
@@ -186,6 +196,25 @@ export function registerMediaRoutes(app: PlatformServer, context: PairlyContext)
         reply.code(200).header('content-length', size);
       }
       return reply.send(found.body);
+    },
+  );
+
+  app.head(
+    '/media/:id/content',
+    {
+      schema: {
+        tags,
+        summary: 'Headers of media behind a signed URL (type, length), without the content',
+        description:
+          'Public: no token; the signature in the URL is the permission, as for GET. Answers 200 with the headers a GET would carry for the whole content (type, `Content-Length`, `Accept-Ranges: bytes`, nosniff, CSP, cache) and no body; the content itself is not read. An altered or expired URL is a 403 `media_url_invalid`, deleted media a 404 `media_not_found`.',
+        params: MediaParams,
+        querystring: ContentQuery,
+        response: { ...ContentHeadResponses, ...problemResponses(400, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const found = await media.contentHead(request.params.id, request.query);
+      return contentHeaders(reply, found).code(200).header('content-length', found.size).send();
     },
   );
 }

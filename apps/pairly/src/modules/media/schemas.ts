@@ -111,3 +111,7 @@ export const ContentResponses = {
   200: content('The whole content, of the stored (sniffed) type'),
   206: content('The asked byte range (Content-Range says which)'),
 };
+
+export const ContentHeadResponses = {
+  200: { description: 'The headers of the whole content (type, length); no body' },
+};

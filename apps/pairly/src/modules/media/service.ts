@@ -4,86 +4,69 @@
 // An upload is streamed to a temporary file with the largest kind's cap, its type sniffed from the
 // bytes (the client's Content-Type is never trusted), then held to its kind's own cap; an image is
 // re-encoded without its metadata (no EXIF or location, no trailing polyglot bytes) and given a
-// blurred preview, video and audio are kept as received. The blob is written first and the row,
+// blurred preview; video and audio are checked whole (box chain, MPEG frames) and cleaned without
+// re-encoding (MP4 metadata boxes zeroed in place, MP3 tags left out). A user has at most a few
+// uploads in flight at once (each holds a temp file). The blob is written first and the row,
 // under a per-owner lock that checks the daily quota, last: a refusal at any step removes what the
-// steps before it stored, and the temporary file is always removed.
+// steps before it stored, and the temporary file is always removed (files a crash left behind are
+// swept when the app starts).
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { type BlobStore, type MediaKind, parseByteRange, receiveUpload, sanitizeImage } from '@app/platform';
+import {
+  type BlobStore,
+  FS_TEMP_DIR,
+  type MediaKind,
+  parseByteRange,
+  receiveUpload,
+  removeStaleFiles,
+  sanitizeImage,
+  sanitizeMedia,
+} from '@app/platform';
 import { sql } from 'kysely';
 import type { PairlyBaseContext } from '../context.js';
 import { nextUtcMidnight } from '../gifts/fraud.js';
 import { cursorFrom, pageOf } from '../safety/paging.js';
 import {
+  mediaIdRepeated,
   mediaNotFound,
   mediaNotFoundOrNotYours,
   mediaUrlInvalid,
   uploadEmpty,
   uploadQuotaExceeded,
+  uploadsInProgress,
   uploadTooLarge,
 } from './errors.js';
 import { mediaOptions, streamCap } from './options.js';
 import { createUrlSigner } from './signing.js';
 import { type MediaRow, mediaDb } from './tables.js';
+import type {
+  MediaContent,
+  MediaContentHead,
+  MediaObject,
+  MediaPlaceholder,
+  MediaUpload,
+  MediaView,
+} from './types.js';
 
 /** `config` gives ENCRYPTION_KEY (the URL signing key is derived from it) and the data directory (upload temp files). */
 export type MediaDeps = Pick<PairlyBaseContext, 'db' | 'clock' | 'logger' | 'config' | 'options'> & {
   blobs: BlobStore;
 };
 
-/** One stored object, as other modules get it from `ownedBy`. */
-export interface MediaObject {
-  id: string;
-  ownerId: string;
-  kind: MediaKind;
-  contentType: string;
-  byteSize: number;
-  width: number | null;
-  height: number | null;
-  createdAt: Date;
-}
+export type {
+  MediaContent,
+  MediaContentHead,
+  MediaObject,
+  MediaPlaceholder,
+  MediaUpload,
+  MediaView,
+} from './types.js';
 
-/** What a viewer with access sees of an object. */
-export interface MediaView {
-  id: string;
-  kind: MediaKind;
-  contentType: string;
-  width: number | null;
-  height: number | null;
-  /** A signed path (no host), valid for the configured TTL. */
-  url: string;
-}
-
-/** What a viewer without access sees: never the id, URL or key. */
-export interface MediaPlaceholder {
-  kind: MediaKind;
-  /** A tiny blurred image as a data: URL (images only). */
-  preview: string | null;
-  width: number | null;
-  height: number | null;
-}
-
-/** What the owner sees of their upload. */
-export interface MediaUpload extends MediaView {
-  byteSize: number;
-  createdAt: string;
-}
-
-/** The bytes of a signed download, whole or the asked range. */
-export type MediaContent =
-  | {
-      satisfiable: true;
-      body: Readable;
-      contentType: string;
-      size: number;
-      range: { start: number; end: number } | null;
-      /** Seconds the URL stays valid, for Cache-Control. */
-      maxAge: number;
-    }
-  | { satisfiable: false; size: number };
+/** Temp files older than this are left from a crash (no upload takes an hour) and are swept. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -102,6 +85,8 @@ export function createMedia(deps: MediaDeps) {
   const options = mediaOptions(deps.options.media);
   const signer = createUrlSigner(deps.config.secrets.encryption, options.urlTtlSeconds);
   const tempDir = join(deps.config.dataDir, 'uploads');
+  /** Uploads in progress per owner, to hold each owner to options.concurrentUploads. */
+  const inFlight = new Map<string, number>();
 
   const signedUrl = (mediaId: string) => signer.sign(mediaId, clock.now());
   const toView = (row: MediaRow): MediaView => ({
@@ -199,6 +184,55 @@ export function createMedia(deps: MediaDeps) {
     }
   }
 
+  async function receiveAndStore(ownerId: string, body: Readable): Promise<MediaUpload> {
+    const cap = streamCap(options);
+    await checkQuota(db, ownerId, 1);
+    const received = await receiveUpload(body, { maxBytes: cap, tempDir });
+    try {
+      const { kind } = received.media;
+      if (received.byteSize > options.maxBytes[kind]) throw uploadTooLarge(kind, options.maxBytes[kind]);
+      const id = randomUUID();
+      if (kind === 'image') {
+        const clean = await sanitizeImage(received.path, received.media);
+        return toUpload(
+          await store(ownerId, id, kind, {
+            body: clean.bytes,
+            contentType: clean.contentType,
+            byteSize: clean.bytes.length,
+            width: clean.width,
+            height: clean.height,
+            preview: clean.preview,
+          }),
+        );
+      }
+      const clean = await sanitizeMedia(received.path, received.media);
+      return toUpload(
+        await store(ownerId, id, kind, {
+          body: createReadStream(received.path, {
+            start: clean.start,
+            end: clean.start + clean.byteSize - 1,
+          }),
+          contentType: received.media.contentType,
+          byteSize: clean.byteSize,
+          width: null,
+          height: null,
+          preview: null,
+        }),
+      );
+    } finally {
+      await rm(received.path, { force: true });
+    }
+  }
+
+  /** The live row a signed URL names and the seconds it has left (403 when not ours or expired, 404 when deleted). */
+  async function signedRow(mediaId: string, signature: { expires: number; signature: string }) {
+    const maxAge = signer.remaining(mediaId, signature.expires, signature.signature, clock.now());
+    if (maxAge === null) throw mediaUrlInvalid();
+    const [row] = await liveRows([mediaId]);
+    if (!row) throw mediaNotFound();
+    return { row, maxAge };
+  }
+
   return {
     options,
     signedUrl,
@@ -211,38 +245,29 @@ export function createMedia(deps: MediaDeps) {
       const cap = streamCap(options);
       if (declaredBytes !== undefined && declaredBytes > cap) throw uploadTooLarge(null, cap);
       if (body === undefined || declaredBytes === 0) throw uploadEmpty();
-      await checkQuota(db, ownerId, 1);
-      const received = await receiveUpload(body, { maxBytes: cap, tempDir });
+      const running = inFlight.get(ownerId) ?? 0;
+      if (running >= options.concurrentUploads) throw uploadsInProgress(options.concurrentUploads);
+      inFlight.set(ownerId, running + 1);
       try {
-        const { kind } = received.media;
-        if (received.byteSize > options.maxBytes[kind]) throw uploadTooLarge(kind, options.maxBytes[kind]);
-        const id = randomUUID();
-        if (kind === 'image') {
-          const clean = await sanitizeImage(received.path, received.media);
-          return toUpload(
-            await store(ownerId, id, kind, {
-              body: clean.bytes,
-              contentType: clean.contentType,
-              byteSize: clean.bytes.length,
-              width: clean.width,
-              height: clean.height,
-              preview: clean.preview,
-            }),
-          );
-        }
-        return toUpload(
-          await store(ownerId, id, kind, {
-            body: createReadStream(received.path),
-            contentType: received.media.contentType,
-            byteSize: received.byteSize,
-            width: null,
-            height: null,
-            preview: null,
-          }),
-        );
+        return await receiveAndStore(ownerId, body);
       } finally {
-        await rm(received.path, { force: true });
+        const left = (inFlight.get(ownerId) ?? 1) - 1;
+        if (left > 0) inFlight.set(ownerId, left);
+        else inFlight.delete(ownerId);
       }
+    },
+
+    /**
+     * Removes temp files a crash left behind: uploads being received (<dataDir>/uploads) and, for
+     * the filesystem store under <dataDir>/blobs, blobs being written; returns how many.
+     */
+    async sweepStaleFiles(): Promise<number> {
+      const directories = [tempDir];
+      if (blobs.backend === 'filesystem') directories.push(join(deps.config.dataDir, 'blobs', FS_TEMP_DIR));
+      let removed = 0;
+      for (const directory of directories) removed += await removeStaleFiles(directory, STALE_TEMP_MS);
+      if (removed > 0) logger.info({ event: 'media_temp_swept', removed }, 'removed stale upload temp files');
+      return removed;
     },
 
     /** The owner's undeleted uploads, newest first, with a cursor. */
@@ -297,10 +322,7 @@ export function createMedia(deps: MediaDeps) {
       signature: { expires: number; signature: string },
       rangeHeader: string | undefined,
     ): Promise<MediaContent> {
-      const maxAge = signer.remaining(mediaId, signature.expires, signature.signature, clock.now());
-      if (maxAge === null) throw mediaUrlInvalid();
-      const [row] = await liveRows([mediaId]);
-      if (!row) throw mediaNotFound();
+      const { row, maxAge } = await signedRow(mediaId, signature);
       const range = parseByteRange(rangeHeader, row.byte_size);
       if (range === 'unsatisfiable') return { satisfiable: false, size: row.byte_size };
       const blob = await blobs.get(row.blob_key, range ?? undefined);
@@ -318,9 +340,19 @@ export function createMedia(deps: MediaDeps) {
       };
     },
 
+    /** What a HEAD on a signed URL answers: type, size and cache lifetime; the blob is not read. */
+    async contentHead(
+      mediaId: string,
+      signature: { expires: number; signature: string },
+    ): Promise<MediaContentHead> {
+      const { row, maxAge } = await signedRow(mediaId, signature);
+      return { contentType: row.content_type, size: row.byte_size, maxAge };
+    },
+
     /**
      * Every id as an undeleted object of `ownerId` (of one of `kinds`, when given), in the given
-     * order; otherwise a 400 `media_not_found_or_not_yours` naming `path` (the caller's field).
+     * order; otherwise a 400 `media_not_found_or_not_yours` naming `path` (the caller's field). An
+     * id listed twice is a 400 `media_id_repeated` naming the item (`<path>/<index>`).
      */
     async ownedBy(
       ownerId: string,
@@ -328,6 +360,11 @@ export function createMedia(deps: MediaDeps) {
       kinds?: readonly MediaKind[],
       path = '/body/mediaIds',
     ): Promise<MediaObject[]> {
+      const seen = new Set<string>();
+      for (const [index, id] of ids.entries()) {
+        if (seen.has(id.toLowerCase())) throw mediaIdRepeated(`${path}/${index}`);
+        seen.add(id.toLowerCase());
+      }
       const rows = await liveRows(ids);
       const fits = (row: MediaRow) => row.owner_id === ownerId && (!kinds || kinds.includes(row.kind));
       if (rows.length !== ids.length || !rows.every(fits)) throw mediaNotFoundOrNotYours(path);
