@@ -123,6 +123,12 @@ describe('searching creators', () => {
     // Better matches (the word twice) come before the rest.
     expect(seen.slice(0, 4).sort()).toEqual([0, 2, 4, 6].map((i) => `${tag}pg${i}`));
     expectProblem(await search(t, viewer, { q: 'x', cursor: 'garbage' }), 400, 'cursor_invalid');
+    // Shaped like an issued cursor, with a rank no real column holds, or an id of 36 dashes.
+    const forge = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const cursor of [forge([false, 1e300, 'abc', id]), forge([false, 0.5, 'abc', '-'.repeat(36)])]) {
+      expectProblem(await search(t, viewer, { q: 'x', cursor }), 400, 'cursor_invalid');
+    }
     expectProblem(await search(t, viewer, { limit: 51 }), 400, undefined, '/querystring/limit');
   });
 

@@ -75,6 +75,13 @@ describe('creating a post', () => {
         '/body/publish/at',
       ],
       [
+        // A leap second passes the date-time format but is no instant JavaScript can hold.
+        { body: 'x', visibility: 'public', publish: { at: '2030-06-30T23:59:60Z' } },
+        400,
+        'publish_at_invalid',
+        '/body/publish/at',
+      ],
+      [
         { body: 'x', visibility: 'public', publish: { at: inFuture(400 * DAY) } },
         400,
         'publish_at_too_far',

@@ -54,6 +54,11 @@ describe('the home feed', () => {
     const member = await fan(t);
     expectProblem(await get(t, member, '/feed?limit=51'), 400);
     expectProblem(await get(t, member, '/feed?cursor=bm90LWEtY3Vyc29y'), 400, 'cursor_invalid');
+    // Shaped like an issued cursor, but its id is 36 dashes, which no uuid column accepts.
+    const forged = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', '-'.repeat(36)])).toString(
+      'base64url',
+    );
+    expectProblem(await get(t, member, `/feed?cursor=${forged}`), 400, 'cursor_invalid');
   });
 });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CREDITS_OPTIONS } from '../../src/modules/credits/service.js';
 import { expectProblem } from '../credits/http-support.js';
-import { keyed, newKey, type PairlyTestApp, type TestUser } from '../support/pairly-client.js';
+import { keyed, newKey, type PairlyTestApp, signUp, type TestUser } from '../support/pairly-client.js';
 import {
   balances,
   buildPostsTestApp,
@@ -39,6 +39,16 @@ const unlockRows = async (post: TestPost) =>
 const fee = (price: number) => Math.floor((price * DEFAULT_CREDITS_OPTIONS.messageFeeBps) / 10_000);
 
 describe('unlocking a pay-per-view post', () => {
+  it('is for fans and creators: staff may read posts but never pay for one', async () => {
+    const author = await creator(t);
+    const post = await createPost(t, author, { visibility: 'pay_per_view', unlockPrice: 50 });
+    for (const role of ['moderator', 'readonly', 'admin'] as const) {
+      const staff = await signUp(t, role);
+      expectProblem(await unlock(staff, post), 403);
+    }
+    expect(await unlockRows(post)).toEqual([]);
+  });
+
   it('charges the price once: a replay returns the first answer, another key charges nothing', async () => {
     const author = await creator(t);
     const member = await fan(t);
@@ -105,6 +115,30 @@ describe('unlocking a pay-per-view post', () => {
     });
     expect((await unlock(member, post)).json().unlock).toMatchObject({ charged: false, price: 50 });
     expect((await balances(t, member)).spendable).toBe(150);
+  });
+
+  it('charges only the price the fan agreed to: a price raised since is a 409 and nothing moves', async () => {
+    const author = await creator(t);
+    const member = await fan(t);
+    const post = await createPost(t, author, { visibility: 'pay_per_view', unlockPrice: 40 });
+    await fund(t, member, 500);
+    const shown = (await get(t, member, `/posts/${post.id}`)).json().unlockPrice;
+    expect(shown).toBe(40);
+    const repriced = await t.app.inject({
+      method: 'PATCH',
+      url: `/posts/${post.id}`,
+      headers: author.headers,
+      payload: { unlockPrice: 400 },
+    });
+    expect(repriced.statusCode, repriced.body).toBe(200);
+    const agreed = (price: number) =>
+      keyed(t, member, { method: 'POST', url: `/posts/${post.id}/unlock?expectedPrice=${price}` });
+    expectProblem(await agreed(shown), 409, 'unlock_price_changed');
+    expect(await unlockRows(post)).toEqual([]);
+    expect((await balances(t, member)).spendable).toBe(500);
+    const accepted = await agreed(400);
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    expect((await balances(t, member)).spendable).toBe(100);
   });
 
   it('without enough credits is a 402 that stores nothing; the post stays locked', async () => {

@@ -72,7 +72,8 @@ export function decodeCursor(text: string): Cursor | undefined {
     if (!Array.isArray(value) || value.length !== 2) return undefined;
     const [postedAt, id] = value;
     if (typeof postedAt !== 'string' || Number.isNaN(Date.parse(postedAt))) return undefined;
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      return undefined;
     return { postedAt, id };
   } catch {
     return undefined;

@@ -41,10 +41,13 @@ function decode(text: string): Position {
         typeof exact === 'boolean' &&
         typeof rank === 'number' &&
         Number.isFinite(rank) &&
+        // A ts_rank is a small non-negative real: anything else was not issued by this API.
+        rank >= 0 &&
+        rank <= 1e6 &&
         typeof handle === 'string' &&
         handle.length <= 30 &&
         typeof id === 'string' &&
-        /^[0-9a-f-]{36}$/.test(id)
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
       )
         return [exact, rank, handle, id];
     }

@@ -52,6 +52,11 @@ export function decodeCursor(cursor: string | undefined): { requestedAt: Date; i
   if (!cursor) return undefined;
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const requestedAt = new Date(at ?? '');
-  if (!id || Number.isNaN(requestedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
+  if (
+    !id ||
+    Number.isNaN(requestedAt.getTime()) ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+  )
+    return undefined;
   return { requestedAt, id };
 }

@@ -15,6 +15,7 @@ import {
   postNotFound,
   postRemoved,
   publishAtInPast,
+  publishAtInvalid,
   publishAtTooFar,
   unlockPriceNotAllowed,
   unlockPriceRequired,
@@ -57,6 +58,7 @@ export function createAuthoring({ db, clock, media, creators, options }: Authori
     if (publish === 'now') return { status: 'published' as PostStatus, publish_at: null, published_at: now };
     if (publish === 'draft') return { status: 'draft' as PostStatus, publish_at: null, published_at: null };
     const at = new Date(publish.at);
+    if (Number.isNaN(at.getTime())) throw publishAtInvalid();
     if (at.getTime() <= now.getTime()) throw publishAtInPast();
     if (at.getTime() > now.getTime() + options.maxScheduleDays * DAY_MS)
       throw publishAtTooFar(options.maxScheduleDays);

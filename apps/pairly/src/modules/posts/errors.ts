@@ -22,6 +22,12 @@ export const postAlreadyPublished = () =>
     code: 'post_already_published',
     detail: 'The post is already published; its schedule cannot change.',
   });
+export const unlockPriceChanged = (price: number) =>
+  new AppError({
+    kind: 'conflict',
+    code: 'unlock_price_changed',
+    detail: `The unlock price is now ${price} credits; nothing was charged. Unlock again, with a new Idempotency-Key and expectedPrice ${price}, to agree to it.`,
+  });
 export const postRemoved = () =>
   new AppError({
     kind: 'conflict',
@@ -57,6 +63,13 @@ export const publishAtInPast = () =>
     'A post is scheduled for a time in the future.',
     '/body/publish/at',
     'must be in the future',
+  );
+export const publishAtInvalid = () =>
+  invalid(
+    'publish_at_invalid',
+    'The publishing time is not a real instant (a leap second, say).',
+    '/body/publish/at',
+    'must be a real date and time',
   );
 export const publishAtTooFar = (days: number) =>
   invalid(

@@ -15,6 +15,7 @@ import {
   PostPage,
   PostParams,
   PostView,
+  UnlockQuery,
   UnlockReceipt,
   updatePostBody,
 } from './schemas.js';
@@ -27,6 +28,8 @@ const VISIBILITY_RULES =
 export function registerPostRoutes(app: PlatformServer, context: PairlyContext, posts: Posts): void {
   const writer = context.identity.requirePermission('posts:write');
   const reader = context.identity.requirePermission('posts:read');
+  // Paying is for members (fans and creators): staff read posts but never pay creators.
+  const payer = context.identity.requirePermission('profile:own');
   const { options } = posts;
 
   app.post(
@@ -120,17 +123,19 @@ export function registerPostRoutes(app: PlatformServer, context: PairlyContext, 
   app.post(
     '/posts/:postId/unlock',
     {
-      preValidation: reader,
+      preValidation: payer,
       config: { rateLimit: 'payments' },
       schema: {
         tags,
         summary: 'Unlock a pay-per-view post: pay its price once, see it for good',
         description: [
-          'Permission: `posts:read`. Requires an `Idempotency-Key`: a retry with the same key returns the first answer. The price moves from your spendable credits to the author (less the platform fee) once: 201 when charged now; 200 with `charged: false` when you had already unlocked it (under any key; nothing is charged).',
+          'Permission: `profile:own` (fans and creators; staff never pay creators). Requires an `Idempotency-Key`: a retry with the same key returns the first answer. The price moves from your spendable credits to the author (less the platform fee) once: 201 when charged now; 200 with `charged: false` when you had already unlocked it (under any key; nothing is charged).',
+          "Send `?expectedPrice=` with the price you were shown (the locked view's `unlockPrice`): if the author changed it since, the answer is a 409 `unlock_price_changed` naming the price now, and nothing is charged.",
           'Not enough credits: 402 `insufficient_credits`, nothing stored (a later attempt after buying credits needs a new key). Your own post: 400 `unlock_own_post`; not pay-per-view: 400 `post_not_pay_per_view`; a post that does not exist for you (blocked either way): 404 `post_not_found`.',
         ].join('\n\n'),
         headers: IdempotencyHeaders,
         params: PostParams,
+        querystring: UnlockQuery,
         response: {
           201: { ...UnlockReceipt, description: 'Unlocked and charged' },
           200: { ...UnlockReceipt, description: 'Already unlocked: nothing charged' },
@@ -143,6 +148,7 @@ export function registerPostRoutes(app: PlatformServer, context: PairlyContext, 
         caller(request).userId,
         request.params.postId,
         request.headers['idempotency-key'] as string,
+        request.query.expectedPrice,
       );
       return sendResult(reply, result, (body) => body);
     },

@@ -265,6 +265,20 @@ export const PostParams = Type.Object(
   { postId: Type.String({ format: 'uuid' }) },
   { additionalProperties: false },
 );
+export const UnlockQuery = Type.Object(
+  {
+    expectedPrice: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100_000,
+        description:
+          'The unlock price you were shown; a different price now is a 409 and nothing is charged.',
+        examples: [300],
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const CreatorParams = Type.Object(
   { creatorId: Type.String({ format: 'uuid' }) },
   { additionalProperties: false },

@@ -77,8 +77,9 @@ export function createPosts(deps: PostsDeps) {
       fanId: string,
       postId: string,
       idempotencyKey: string,
+      expectedPrice?: number,
     ): Promise<OperationResult<UnlockReceipt>> {
-      const result = await unlocks.unlock(fanId, postId, idempotencyKey);
+      const result = await unlocks.unlock(fanId, postId, idempotencyKey, expectedPrice);
       return { ...result, body: { unlock: result.body, post: (await viewFor(fanId, postId)) as FullPost } };
     },
 

@@ -15,7 +15,7 @@ import { creatorChargeLegs } from '../credits/creator-charges.js';
 import type { OperationResult } from '../credits/idempotency.js';
 import { postLegs } from '../credits/ledger.js';
 import { postForViewer } from './access.js';
-import { notPayPerView, postNotFound, unlockOwnPost } from './errors.js';
+import { notPayPerView, postNotFound, unlockOwnPost, unlockPriceChanged } from './errors.js';
 import type { UnlockReceipt } from './schemas.js';
 import type { PostTransaction } from './tables.js';
 
@@ -32,8 +32,16 @@ export function createUnlocks(deps: UnlockDeps) {
   const { clock, credits, creditsOptions } = deps;
 
   return {
-    /** Unlocks `postId` for `fanId` once per key; 201 charged now, 200 already unlocked. */
-    async unlock(fanId: string, postId: string, idempotencyKey: string): Promise<OperationResult<Unlock>> {
+    /**
+     * Unlocks `postId` for `fanId` once per key; 201 charged now, 200 already unlocked. With
+     * `expectedPrice` (the price the fan was shown), a different price now is a 409 and nothing moves.
+     */
+    async unlock(
+      fanId: string,
+      postId: string,
+      idempotencyKey: string,
+      expectedPrice?: number,
+    ): Promise<OperationResult<Unlock>> {
       const { post } = await postForViewer(deps, fanId, postId);
       if (post.author_id === fanId) throw unlockOwnPost();
       if (post.visibility !== 'pay_per_view') throw notPayPerView();
@@ -41,7 +49,7 @@ export function createUnlocks(deps: UnlockDeps) {
       const payerAccountId = await credits.accountOf(fanId, 'spendable');
       const creatorAccountId = await credits.accountOf(post.author_id, 'earnings');
       return credits.operations.run<Unlock>(
-        { scope: fanId, key: idempotencyKey, operation: 'post_unlock', params: { postId } },
+        { scope: fanId, key: idempotencyKey, operation: 'post_unlock', params: { postId, expectedPrice } },
         async (pairlyTrx, operationId) => {
           const trx = asPosts(pairlyTrx);
           const now = clock.now();
@@ -58,6 +66,7 @@ export function createUnlocks(deps: UnlockDeps) {
           if (!current) throw postNotFound();
           if (current.visibility !== 'pay_per_view' || current.unlock_price === null) throw notPayPerView();
           const price = current.unlock_price;
+          if (expectedPrice !== undefined && expectedPrice !== price) throw unlockPriceChanged(price);
           const inserted = await trx
             .insertInto('post_unlocks')
             .values({ post_id: postId, user_id: fanId, price, operation_id: operationId, created_at: now })

@@ -29,7 +29,8 @@ export function decodeCursor(text: string): Cursor | undefined {
     const [at, id] = value;
     const createdAt = typeof at === 'string' ? new Date(at) : undefined;
     if (!createdAt || !isStorableInstant(createdAt)) return undefined;
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      return undefined;
     return { createdAt, id };
   } catch {
     return undefined;

@@ -17,6 +17,7 @@ import {
   creator,
   deleteComment,
   fan,
+  like,
   publish,
   viewPost,
 } from './support.js';
@@ -102,6 +103,16 @@ describe('commenting', () => {
     }
     // The author blocked them: their earlier comment is hidden from the author.
     expect(await commentIds(t, author, postId)).not.toContain(before.id);
+    // Yet it is still theirs to take back, although they no longer see the post.
+    expect((await deleteComment(t, blockedByAuthor, postId, before.id)).statusCode).toBe(204);
+    expect((await countsOf(t, postId)).comment_count).toBe(0);
+  });
+
+  it('refuses comments and likes on a post that is not published, even from its author (409)', async () => {
+    const draftId = await publish(t, author, { publish: 'draft' });
+    expectProblem(await comment(t, author, draftId), 409, 'post_not_published');
+    expectProblem(await like(t, author, draftId), 409, 'post_not_published');
+    expect(await countsOf(t, draftId)).toMatchObject({ like_count: 0, comment_count: 0 });
   });
 
   it('answers 400 with the field for an empty, blank or too long body, unknown fields and bad ids', async () => {

@@ -5,16 +5,17 @@
 // comment_count moves with the insert and with the one update that sets deleted_at, in the same
 // transaction (`+ 1` / `greatest(- 1, 0)`), so concurrent deletes decrement it once.
 import { randomUUID } from 'node:crypto';
-import { withTransaction } from '@app/platform';
+import { AppError, withTransaction } from '@app/platform';
 import { sql } from 'kysely';
 import { cursorFrom, pageOf } from '../../safety/paging.js';
 import { blockedEitherWay } from '../access.js';
-import { commentNotFound, postLocked } from './errors.js';
+import { commentNotFound, postLocked, postNotLive } from './errors.js';
 import {
   type EngagementDb,
   type EngagementDependencies,
   engagementDatabase,
   engagementDb,
+  takesEngagement,
 } from './tables.js';
 
 export interface CommentView {
@@ -62,7 +63,9 @@ export function createComments({ db, clock, posts }: EngagementDependencies) {
 
   /** Checks the viewer has the post in full: 404 when they may not see it, 403 when it is locked. */
   async function openPost(viewerId: string, postId: string): Promise<void> {
-    if (!(await posts.access(viewerId, postId)).full) throw postLocked();
+    const access = await posts.access(viewerId, postId);
+    if (!access.full) throw postLocked();
+    if (!takesEngagement(access)) throw postNotLive();
   }
 
   return {
@@ -107,7 +110,15 @@ export function createComments({ db, clock, posts }: EngagementDependencies) {
 
     /** Soft-deletes a live comment of the post, by its author or the post's author; 404 for anyone else. */
     async remove(viewerId: string, postId: string, commentId: string): Promise<void> {
-      const { post } = await posts.access(viewerId, postId);
+      // A commenter the post's author blocked no longer sees the post, but may still take back
+      // their own comment: without access, only the comment's author may delete it.
+      const postAuthor = await posts.access(viewerId, postId).then(
+        ({ post }) => post.author_id,
+        (error: unknown) => {
+          if (error instanceof AppError && error.kind === 'not_found') return null;
+          throw error;
+        },
+      );
       await withTransaction(database, async (trx) => {
         let update = trx
           .updateTable('post_comments')
@@ -115,7 +126,7 @@ export function createComments({ db, clock, posts }: EngagementDependencies) {
           .where('id', '=', commentId)
           .where('post_id', '=', postId)
           .where('deleted_at', 'is', null);
-        if (post.author_id !== viewerId) update = update.where('author_id', '=', viewerId);
+        if (postAuthor !== viewerId) update = update.where('author_id', '=', viewerId);
         const deleted = await update.returning('id').executeTakeFirst();
         if (!deleted) throw commentNotFound();
         await trx

@@ -11,6 +11,14 @@ export const postLocked = () =>
     detail: 'Unlock this post (follow, subscribe or buy it) to like it, comment on it or read its comments.',
   });
 
+export const postNotLive = () =>
+  new AppError({
+    kind: 'conflict',
+    code: 'post_not_published',
+    detail:
+      'Only a published post takes likes and comments (not a draft, a scheduled, deleted or removed one).',
+  });
+
 export const commentNotFound = () =>
   new AppError({
     kind: 'not_found',

@@ -3,8 +3,13 @@
 // like_count moves only with a post_likes row actually inserted or deleted, in the same transaction
 // (`+ 1` / `greatest(- 1, 0)`), so it equals the number of rows however likes and unlikes race.
 import { withTransaction } from '@app/platform';
-import { postLocked } from './errors.js';
-import { type EngagementDependencies, type EngagementTransaction, engagementDatabase } from './tables.js';
+import { postLocked, postNotLive } from './errors.js';
+import {
+  type EngagementDependencies,
+  type EngagementTransaction,
+  engagementDatabase,
+  takesEngagement,
+} from './tables.js';
 
 export interface LikeState {
   liked: boolean;
@@ -48,8 +53,9 @@ export function createLikes({ db, clock, posts }: EngagementDependencies) {
   return {
     /** Likes the post (idempotent); 404 when the viewer may not see it, 403 `post_locked` when locked. */
     async like(userId: string, postId: string): Promise<LikeState> {
-      const { full } = await posts.access(userId, postId);
-      if (!full) throw postLocked();
+      const access = await posts.access(userId, postId);
+      if (!access.full) throw postLocked();
+      if (!takesEngagement(access)) throw postNotLive();
       return apply(postId, true, (trx) =>
         trx
           .insertInto('post_likes')

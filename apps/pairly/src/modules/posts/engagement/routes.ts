@@ -28,6 +28,9 @@ const needs = (permission: string, text: string) =>
 const LOCKED =
   'A post that is locked for you (followers, subscribers or pay-per-view you have not got) is a 403 `post_locked`.';
 
+const NOT_LIVE =
+  'Only a published post takes likes and comments: your own draft, scheduled, deleted or removed post is a 409 `post_not_published`.';
+
 export function registerEngagementRoutes(
   app: PlatformServer,
   context: PairlyContext,
@@ -44,9 +47,12 @@ export function registerEngagementRoutes(
       schema: {
         tags,
         summary: 'Like a post (liking it again changes nothing)',
-        description: needs(WRITE, `${LOCKED} Answers whether you like it and its like count now.`),
+        description: needs(
+          WRITE,
+          `${LOCKED} ${NOT_LIVE} Answers whether you like it and its like count now.`,
+        ),
         params: PostParams,
-        response: { 200: LikeView, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: LikeView, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request) => likes.like(caller(request).userId, request.params.postId),
@@ -74,12 +80,15 @@ export function registerEngagementRoutes(
       schema: {
         tags,
         summary: 'Comment on a post',
-        description: needs(WRITE, `${LOCKED} The comment shows your id, handle and display name.`),
+        description: needs(
+          WRITE,
+          `${LOCKED} ${NOT_LIVE} The comment shows your id, handle and display name.`,
+        ),
         params: PostParams,
         body: CommentBody,
         response: {
           201: { ...CommentView, description: 'Commented' },
-          ...problemResponses(400, 401, 403, 404),
+          ...problemResponses(400, 401, 403, 404, 409),
         },
       },
     },

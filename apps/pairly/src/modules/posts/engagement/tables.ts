@@ -52,12 +52,19 @@ export type EngagementSchema = PairlySchema &
 export type EngagementDb = Kysely<EngagementSchema>;
 export type EngagementTransaction = Transaction<EngagementSchema>;
 
-/** The post as the posts module's access check answers it: engagement reads its id and author. */
+/** The post as the posts module's access check answers it: engagement reads its id, author and life. */
 export interface PostAccess {
-  post: { id: string; author_id: string };
+  post: { id: string; author_id: string; status: string; deleted_at: Date | null; removed_at: Date | null };
   /** False when the post is locked for the viewer (they see a preview only). */
   full: boolean;
 }
+
+/**
+ * Whether a post takes likes and comments: published and neither deleted nor removed. Only its author
+ * reaches a post that is not, and even they cannot engage with it.
+ */
+export const takesEngagement = ({ post }: PostAccess): boolean =>
+  post.status === 'published' && post.deleted_at === null && post.removed_at === null;
 
 /** What engagement asks of the posts module. */
 export interface PostsForEngagement {
