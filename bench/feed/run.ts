@@ -38,7 +38,11 @@ const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const pages = Number(values.pages);
 const limit = Number(values.limit);
-const seed = { posts: Number(values.posts), creators: Number(values.creators), followed: Number(values.followed) };
+const seed = {
+  posts: Number(values.posts),
+  creators: Number(values.creators),
+  followed: Number(values.followed),
+};
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Position {
@@ -114,7 +118,11 @@ try {
   const signup = await fetch(`${base}/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'fan@bench.invalid', password: 'correct horse battery staple 42', role: 'fan' }),
+    body: JSON.stringify({
+      email: 'fan@bench.invalid',
+      password: 'correct horse battery staple 42',
+      role: 'fan',
+    }),
   });
   if (!signup.ok) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
   const { accessToken, user } = (await signup.json()) as { accessToken: string; user: { id: string } };
@@ -127,7 +135,11 @@ try {
   const seeding = performance.now();
   await seedFeed(connection, fanId, seed);
   console.log(`seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
-  const kyselyDb = await createDatabase({ url: databaseOfRun, poolMax: 1, applicationName: 'bench-feed-kysely' });
+  const kyselyDb = await createDatabase({
+    url: databaseOfRun,
+    poolMax: 1,
+    applicationName: 'bench-feed-kysely',
+  });
   ours = kyselyDb;
 
   const bare: Reader = async (after) => {
@@ -141,7 +153,10 @@ try {
     const last = rows.at(-1);
     return {
       ids: rows.map((row) => row.id),
-      next: rows.length === limit && last ? { cursor: { publishedAt: last.published_at.toISOString(), id: last.id } } : null,
+      next:
+        rows.length === limit && last
+          ? { cursor: { publishedAt: last.published_at.toISOString(), id: last.id } }
+          : null,
     };
   };
   const feedSql: Reader = async (after) => {
@@ -167,11 +182,16 @@ try {
   const http: Reader = async (after) => {
     const query = new URLSearchParams({ limit: String(limit) });
     if (after) query.set('cursor', after.cursor as string);
-    const response = await fetch(`${base}/feed?${query}`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const response = await fetch(`${base}/feed?${query}`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`GET /feed: ${response.status} ${text}`);
     const body = JSON.parse(text) as { items: Array<{ id: string }>; nextCursor: string | null };
-    return { ids: body.items.map((item) => item.id), next: body.nextCursor ? { cursor: body.nextCursor } : null };
+    return {
+      ids: body.items.map((item) => item.id),
+      next: body.nextCursor ? { cursor: body.nextCursor } : null,
+    };
   };
   const variants = { 'bare SQL': bare, 'feed SQL (ours)': feedSql, 'GET /feed': http } as const;
 
@@ -216,7 +236,9 @@ try {
   };
   const bareFirst = figures(samples['bare SQL']?.first ?? []);
   const bareLater = figures(samples['bare SQL']?.later ?? []);
-  console.log('\n| variant | page 1 p50 | page 1 p99 | pages 2+ p50 | pages 2+ p99 | p50 vs bare (1 / 2+) | pages timed |');
+  console.log(
+    '\n| variant | page 1 p50 | page 1 p99 | pages 2+ p50 | pages 2+ p99 | p50 vs bare (1 / 2+) | pages timed |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const name of Object.keys(variants)) {
     const first = figures(samples[name]?.first ?? []);
