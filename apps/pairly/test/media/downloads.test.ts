@@ -229,7 +229,7 @@ describe('the media service, as posts and profiles use it', () => {
   });
 
   it('placeholders carry a blurred preview for images and nothing that leads to the content', async () => {
-    const placeholders = await media.placeholders([image.id, audio.id]);
+    const placeholders = [...(await media.placeholders([image.id, audio.id])).values()];
     expect(placeholders).toEqual([
       { kind: 'image', preview: expect.stringMatching(/^data:image\/webp;base64,/), width: 96, height: 64 },
       { kind: 'audio', preview: null, width: null, height: null },

@@ -1,7 +1,7 @@
 // Owns the request and response schemas of the creators module: creator profiles (own, public page,
 // create/replace and change), fan profiles, user cards, follows and search. Inputs allow no unknown
 // properties and cap every string, list and price; answers declare every field (none carries an email).
-import Type, { type Static } from 'typebox';
+import Type from 'typebox';
 import {
   CATEGORIES,
   HANDLE_PATTERN,
@@ -107,7 +107,6 @@ export const ReplaceProfileBody = Type.Object(
     examples: [{ ...exampleFields, confirmAge: true, acceptTerms: TERMS_VERSION }],
   },
 );
-export type ReplaceProfileInput = Static<typeof ReplaceProfileBody>;
 
 export const ChangeProfileBody = Type.Object(
   {
@@ -125,7 +124,6 @@ export const ChangeProfileBody = Type.Object(
     ],
   },
 );
-export type ChangeProfileInput = Static<typeof ChangeProfileBody>;
 
 const cardProperties = {
   id: Uuid,

@@ -54,8 +54,6 @@ export interface Creators {
   onSubscriptionPriceChanged(listener: SubscriptionPriceListener): void;
   /** Cards of those `ids` that have a creator profile (ids without one are absent from the map). */
   authorCards(ids: readonly string[]): Promise<Map<string, AuthorCard>>;
-  /** The contract's name for `authorCards`. */
-  authorCard(ids: readonly string[]): Promise<Map<string, AuthorCard>>;
 }
 
 /** Builds the service; a new block (on this instance) removes the follows between the two users. */
@@ -89,6 +87,5 @@ export function createCreators(deps: CreatorsDeps): Creators {
     },
     onSubscriptionPriceChanged: (listener) => void priceListeners.push(listener),
     authorCards,
-    authorCard: authorCards,
   };
 }

@@ -27,7 +27,7 @@ import {
 } from '@app/platform';
 import { sql } from 'kysely';
 import type { PairlyBaseContext } from '../context.js';
-import { nextUtcMidnight } from '../gifts/fraud.js';
+import { nextUtcMidnight, startOfUtcDay } from '../gifts/fraud.js';
 import { cursorFrom, pageOf } from '../safety/paging.js';
 import {
   mediaIdRepeated,
@@ -69,9 +69,6 @@ export type {
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const startOfUtcDay = (now: Date) =>
-  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
 /** The given ids' rows in the given order (unknown, deleted and malformed ids left out). */
 function inOrder(rows: MediaRow[], ids: readonly string[]): MediaRow[] {
@@ -385,14 +382,17 @@ export function createMedia(deps: MediaDeps) {
       return (await liveRows(ids)).map(toView);
     },
 
-    /** Placeholders of the given undeleted objects, in the given order, for viewers without access. */
-    async placeholders(ids: readonly string[]): Promise<MediaPlaceholder[]> {
-      return (await liveRows(ids)).map((row) => ({
-        kind: row.kind,
-        preview: row.preview,
-        width: row.width,
-        height: row.height,
-      }));
+    /**
+     * Placeholders of the given undeleted objects, by id, in the given order, for viewers without
+     * access (one query for a whole page; the placeholder itself holds no id, URL or key).
+     */
+    async placeholders(ids: readonly string[]): Promise<Map<string, MediaPlaceholder>> {
+      return new Map(
+        (await liveRows(ids)).map((row) => [
+          row.id,
+          { kind: row.kind, preview: row.preview, width: row.width, height: row.height },
+        ]),
+      );
     },
   };
 }

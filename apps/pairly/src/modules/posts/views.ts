@@ -31,8 +31,8 @@ export interface MediaPlaceholder {
 export interface ViewMedia {
   /** Views (signed URLs) of the undeleted objects among `ids`, in order. */
   describe(ids: readonly string[]): Promise<MediaView[]>;
-  /** Placeholders (no id, URL or key) of the undeleted objects among `ids`, in order. */
-  placeholders(ids: readonly string[]): Promise<MediaPlaceholder[]>;
+  /** Placeholders (no id, URL or key) of the undeleted objects among `ids`, by id. */
+  placeholders(ids: readonly string[]): Promise<Map<string, MediaPlaceholder>>;
 }
 
 /** What views call on the creators module (modules/creators/service.ts). */
@@ -63,47 +63,50 @@ export function createViews(db: PostDb, media: ViewMedia, creators: ViewCreators
       creators.authorCards(rows.map((row) => row.author_id)),
       attachments(rows.map((row) => row.id)),
     ]);
-    const fullIds = rows.filter((row) => row.full).flatMap((row) => mediaOf.get(row.id) ?? []);
-    const described = new Map((await media.describe(fullIds)).map((view) => [view.id, view]));
+    const idsOf = (full: boolean) =>
+      rows.filter((row) => row.full === full).flatMap((row) => mediaOf.get(row.id) ?? []);
+    const [descriptions, placeholders] = await Promise.all([
+      media.describe(idsOf(true)),
+      media.placeholders(idsOf(false)),
+    ]);
+    const described = new Map(descriptions.map((view) => [view.id, view]));
     const authorOf = (row: ViewerPost): AuthorCard =>
       cards.get(row.author_id) ?? { id: row.author_id, handle: '', displayName: '', avatarUrl: null };
 
-    return Promise.all(
-      rows.map(async (row): Promise<Post> => {
-        const ids = mediaOf.get(row.id) ?? [];
-        const shared = {
-          id: row.id,
-          author: authorOf(row),
-          visibility: row.visibility,
-          unlockPrice: row.unlock_price,
-          likeCount: row.like_count,
-          commentCount: row.comment_count,
-        };
-        if (!row.full) {
-          const locked: LockedPost = {
-            ...shared,
-            publishedAt: (row.published_at as Date).toISOString(),
-            locked: true,
-            media: await media.placeholders(ids),
-          };
-          return locked;
-        }
-        const full: FullPost = {
+    return rows.map((row): Post => {
+      const ids = mediaOf.get(row.id) ?? [];
+      const shared = {
+        id: row.id,
+        author: authorOf(row),
+        visibility: row.visibility,
+        unlockPrice: row.unlock_price,
+        likeCount: row.like_count,
+        commentCount: row.comment_count,
+      };
+      if (!row.full) {
+        const locked: LockedPost = {
           ...shared,
-          body: row.body,
-          media: ids.flatMap((id) => described.get(id) ?? []),
-          viewer: { liked: row.liked, unlocked: row.unlocked },
-          status: row.status,
-          publishAt: iso(row.publish_at),
-          publishedAt: iso(row.published_at),
-          editedAt: iso(row.edited_at),
-          deletedAt: iso(row.deleted_at),
-          removedAt: iso(row.removed_at),
-          locked: false,
+          publishedAt: (row.published_at as Date).toISOString(),
+          locked: true,
+          media: ids.flatMap((id) => placeholders.get(id) ?? []),
         };
-        return full;
-      }),
-    );
+        return locked;
+      }
+      const full: FullPost = {
+        ...shared,
+        body: row.body,
+        media: ids.flatMap((id) => described.get(id) ?? []),
+        viewer: { liked: row.liked, unlocked: row.unlocked },
+        status: row.status,
+        publishAt: iso(row.publish_at),
+        publishedAt: iso(row.published_at),
+        editedAt: iso(row.edited_at),
+        deletedAt: iso(row.deleted_at),
+        removedAt: iso(row.removed_at),
+        locked: false,
+      };
+      return full;
+    });
   }
 
   return {

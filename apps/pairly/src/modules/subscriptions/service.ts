@@ -11,7 +11,6 @@ import { creatorChargeLegs } from '../credits/creator-charges.js';
 import type { OperationResult } from '../credits/idempotency.js';
 import { postLegs } from '../credits/ledger.js';
 import { cursorFrom, pageOf } from '../safety/paging.js';
-import { createAccess } from './access.js';
 import {
   alreadySubscribed,
   creatorNotFound,
@@ -34,8 +33,6 @@ import type {
 } from './schemas.js';
 import { accessUntil, DAY_MS, LIVE_STATUSES, periodOf, transition } from './state.js';
 import { type StoredSubscription, type SubscriptionTransaction, subscriptionDb } from './tables.js';
-
-export { subscriberAccessSql } from './access.js';
 
 /** What subscriptions need of the creators module. */
 export interface SubscriptionCreators {
@@ -81,7 +78,6 @@ export function createSubscriptions(dependencies: SubscriptionDependencies) {
   const options = subscriptionOptions(dependencies.options.subscriptions);
   const graceMs = options.graceDays * DAY_MS;
   const db = subscriptionDb(database);
-  const access = createAccess(db, () => clock.now());
   const renewal = createRenewal({
     database,
     db,
@@ -144,8 +140,6 @@ export function createSubscriptions(dependencies: SubscriptionDependencies) {
 
   return {
     options,
-    hasAccess: access.hasAccess,
-    accessAmong: access.accessAmong,
     /** One run of the renewal job (renewal.ts). */
     renewDue: renewal.renewDue,
     /** Applies a creator's committed price change (also called through the creators module's listener). */
